@@ -1,0 +1,396 @@
+"""``[tool.noxkit]``: the schema, strict validation, layering, and the frozen result.
+
+The schema *is* the dataclasses below: each field carries its TOML name, its kind, its default
+and a one-line doc in its metadata. Validation, ``did you mean`` suggestions, ``noxkit doctor``
+and the configuration reference in ``docs/`` are all derived from it, so a key cannot exist
+without being validated and documented. Pure: no nox, no subprocess.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, TypeAlias
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+from noxkit._errors import ConfigError
+from noxkit._pyproject import load_toml
+
+__all__ = [
+    "Config",
+    "CoverageConfig",
+    "Layer",
+    "LintConfig",
+    "Settings",
+    "TestsConfig",
+    "ToolsConfig",
+    "TypecheckConfig",
+    "iter_keys",
+    "load_config",
+    "resolve_settings",
+]
+
+Kind: TypeAlias = Literal[
+    "string",
+    "integer",
+    "boolean",
+    "number",
+    "string list",
+    "string or string list",
+    "requirement list",
+    "version specifier",
+    "table",
+]
+
+_EXPECTED = {
+    "string": "a string",
+    "integer": "an integer",
+    "boolean": "a boolean (true or false)",
+    "number": "a number",
+    "string list": "a list of strings",
+    "string or string list": "a string or a list of strings",
+    "requirement list": "a list of requirement strings (like 'types-requests>=2')",
+    "version specifier": "a version specifier string (like '==0.17.6' or '>=1.10')",
+    "table": "a table",
+}
+
+
+def _key(default: Any, kind: Kind, doc: str, example: str, *, minimum: float | None = None) -> Any:
+    """Declare one configuration key: its default, kind, a doc line and an example value."""
+    meta = {"kind": kind, "doc": doc, "example": example, "minimum": minimum}
+    return field(default=default, metadata=meta)
+
+
+def _table(cls: type[Any], doc: str) -> Any:
+    """Declare a sub-table (``[tool.noxkit.<name>]``) holding the keys of ``cls``."""
+    meta = {"kind": "table", "doc": doc, "example": "", "cls": cls}
+    return field(default_factory=cls, metadata=meta)
+
+
+@dataclass(frozen=True)
+class ToolsConfig:
+    """Version specifiers of the tools noxkit installs into session environments."""
+
+    ruff: str = _key(">=0.6", "version specifier", "ruff, for `lint` and `fmt`.", '"==0.17.6"')
+    mypy: str = _key(">=1.10", "version specifier", "mypy, for `typecheck`.", '">=1.10"')
+    pytest: str = _key(">=8", "version specifier", "pytest, for `tests`.", '">=8,<10"')
+    coverage: str = _key(
+        ">=7.10",
+        "version specifier",
+        "coverage.py, for `tests` and `coverage` (7.10 or newer measures subprocesses).",
+        '">=7.10"',
+    )
+
+
+@dataclass(frozen=True)
+class LintConfig:
+    """The `lint` and `fmt` sessions."""
+
+    paths: tuple[str, ...] = _key(
+        (".",),
+        "string list",
+        "What ruff checks and formats (ruff's own excludes apply).",
+        '["src", "tests"]',
+    )
+    format: bool = _key(True, "boolean", "Also run `ruff format --check` in `lint`.", "false")
+
+
+@dataclass(frozen=True)
+class TypecheckConfig:
+    """The `typecheck` session."""
+
+    paths: tuple[str, ...] | None = _key(
+        None,
+        "string list",
+        "What mypy checks. Default: the package's folder(s), found from the project layout.",
+        '["src", "tests"]',
+    )
+    deps: tuple[str, ...] = _key(
+        (), "requirement list", "Extra requirements, such as stub packages.", '["types-requests"]'
+    )
+    args: tuple[str, ...] = _key(
+        (), "string list", "Extra mypy arguments, before any posargs.", '["--warn-unused-ignores"]'
+    )
+    python: str | None = _key(
+        None,
+        "string",
+        "Python to run mypy with. Default: the Python that runs nox.",
+        '"3.12"',
+    )
+
+
+@dataclass(frozen=True)
+class TestsConfig:
+    """The `tests` session (one run per configured Python)."""
+
+    maxfail: int = _key(
+        1, "integer", "Stop after this many failures; 0 runs every test.", "3", minimum=0
+    )
+    allow_no_tests: bool = _key(
+        False,
+        "boolean",
+        'Let a run that collected no test pass (pytest exit code 5, "no tests ran").',
+        "true",
+    )
+    groups: tuple[str, ...] | None = _key(
+        None,
+        "string list",
+        "PEP 735 dependency groups to install. Default: `test`, else `tests`, when defined.",
+        '["test", "integration"]',
+    )
+    extras: tuple[str, ...] | None = _key(
+        None,
+        "string list",
+        "Extras of the project to install. Default: `test`, else `tests`, when no group matched.",
+        '["testing"]',
+    )
+    deps: tuple[str, ...] = _key(
+        (), "requirement list", "Extra requirements of the test environment.", '["pytest-xdist"]'
+    )
+    args: tuple[str, ...] = _key(
+        (), "string list", "Extra pytest arguments, before any posargs.", '["-q", "tests/unit"]'
+    )
+
+
+@dataclass(frozen=True)
+class CoverageConfig:
+    """The `coverage` session, and how `tests` measures."""
+
+    fail_under: float | None = _key(
+        None,
+        "number",
+        "Fail when total coverage is below this percentage.",
+        "90",
+        minimum=0,
+    )
+    xml: bool = _key(True, "boolean", "Write `coverage.xml` into the output folder.", "false")
+    html: bool = _key(True, "boolean", "Write an HTML report into the output folder.", "false")
+    subprocess: bool = _key(
+        True,
+        "boolean",
+        "Measure Python subprocesses started by the tests too.",
+        "false",
+    )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """``[tool.noxkit]``: every value after validation and layering."""
+
+    python: tuple[str, ...] | None = _key(
+        None,
+        "string or string list",
+        "Pythons of the `tests` matrix. Default: from the trove classifiers, "
+        "else the Python that runs nox.",
+        '["3.11", "3.12", "3.13"]',
+    )
+    package: tuple[str, ...] | None = _key(
+        None,
+        "string or string list",
+        "Import name(s) of the project's package(s). Default: found from the metadata and layout.",
+        '"acme_widgets"',
+    )
+    skip: tuple[str, ...] = _key((), "string list", "Standard sessions not to register.", '["fmt"]')
+    venv_backend: str = _key(
+        "uv|virtualenv",
+        "string",
+        "nox virtual environment backend(s), in order of preference.",
+        '"virtualenv"',
+    )
+    editable: bool = _key(
+        True,
+        "boolean",
+        "Install the project in editable mode in `typecheck` and `tests`.",
+        "false",
+    )
+    output_dir: str = _key(
+        ".nox/noxkit",
+        "string",
+        "Where coverage data, JUnit XML and reports are written, relative to the project.",
+        '"build/reports"',
+    )
+    tools: ToolsConfig = _table(ToolsConfig, "Tool versions.")
+    lint: LintConfig = _table(LintConfig, "The `lint` and `fmt` sessions.")
+    typecheck: TypecheckConfig = _table(TypecheckConfig, "The `typecheck` session.")
+    tests: TestsConfig = _table(TestsConfig, "The `tests` session.")
+    coverage: CoverageConfig = _table(CoverageConfig, "The `coverage` session.")
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One source of configuration values, lowest precedence first when layered.
+
+    ``values`` is the raw table as read (``[tool.noxkit]``); ``label`` names the layer in
+    messages and in ``noxkit doctor`` (``pyproject.toml``, ``profile acme``...).
+    """
+
+    label: str
+    values: dict[str, Any]
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    """The validated configuration of one project."""
+
+    root: Path
+    pyproject: dict[str, Any]
+    settings: Settings
+    origins: dict[str, str] = field(default_factory=dict)
+    """Dotted key (``tests.maxfail``) -> label of the layer that set it; absent means default."""
+
+
+def _toml_name(name: str) -> str:
+    return name.replace("_", "-")
+
+
+def iter_keys(
+    cls: type[Any] = Settings, prefix: str = ""
+) -> list[tuple[str, dataclasses.Field[Any]]]:
+    """Every leaf key of the schema as ``(dotted TOML name, field)``, in declaration order."""
+    out: list[tuple[str, dataclasses.Field[Any]]] = []
+    for f in dataclasses.fields(cls):
+        dotted = prefix + _toml_name(f.name)
+        if f.metadata["kind"] == "table":
+            out.extend(iter_keys(f.metadata["cls"], dotted + "."))
+        else:
+            out.append((dotted, f))
+    return out
+
+
+def _describe(value: object) -> str:
+    kind = type(value).__name__
+    names = {"str": "string", "int": "integer", "bool": "boolean", "float": "number"}
+    names |= {"list": "list", "dict": "table"}
+    return f"{value!r} ({names.get(kind, kind)})"
+
+
+def _suggest(key: str, cls: type[Any], section: str) -> str:
+    """The 'did you mean' hint for an unknown key: nearest key here, else the same key elsewhere."""
+    here = [_toml_name(f.name) for f in dataclasses.fields(cls)]
+    close = difflib.get_close_matches(key, here, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    for dotted, _ in iter_keys():
+        table, _, leaf = dotted.rpartition(".")
+        if leaf == key and table != section:
+            where = f"[tool.noxkit.{table}]" if table else "[tool.noxkit]"
+            return f"; did you mean '{key}' in {where}?"
+    return f"; valid keys: {', '.join(sorted(here))}"
+
+
+_SHAPE: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "version specifier": (str,),
+    "boolean": (bool,),
+    "integer": (int,),
+    "number": (int, float),
+}
+
+
+def _check_value(value: object, f: dataclasses.Field[Any], where: str) -> object:
+    """Validate one value against its field's kind; return it normalised (lists -> tuples)."""
+    kind: Kind = f.metadata["kind"]
+    wrong = ConfigError(f"{where} must be {_EXPECTED[kind]}, got {_describe(value)}")
+    if kind in _SHAPE:
+        # bool is an int in Python, but `maxfail = true` is a mistake, not a number.
+        if not isinstance(value, _SHAPE[kind]) or (kind != "boolean" and isinstance(value, bool)):
+            raise wrong
+        minimum = f.metadata["minimum"]
+        if minimum is not None and isinstance(value, int | float) and value < minimum:
+            raise ConfigError(f"{where} must be at least {minimum:g}, got {value!r}")
+        if kind == "version specifier":
+            try:
+                SpecifierSet(str(value))
+            except InvalidSpecifier:
+                raise wrong from None
+        return value
+    items = [value] if kind == "string or string list" and isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+        raise wrong
+    if kind == "requirement list":
+        for item in items:
+            try:
+                Requirement(item)
+            except InvalidRequirement as exc:
+                msg = f"{where} holds an invalid requirement {item!r}: {exc}"
+                raise ConfigError(msg) from None
+    return tuple(items)
+
+
+def _validate(raw: dict[str, Any], cls: type[Any], section: str, origin: str) -> dict[str, Any]:
+    """Check a raw table against ``cls``; return ``{dotted key: value}`` of what it sets."""
+    out: dict[str, Any] = {}
+    fields = {_toml_name(f.name): f for f in dataclasses.fields(cls)}
+    title = f"[tool.noxkit.{section}]" if section else "[tool.noxkit]"
+    for key, value in raw.items():
+        f = fields.get(key)
+        if f is None:
+            raise ConfigError(
+                f"unknown key '{key}' in {title}{_suggest(key, cls, section)}", path=origin
+            )
+        dotted = f"{section}.{key}" if section else key
+        if f.metadata["kind"] == "table":
+            if not isinstance(value, dict):
+                raise ConfigError(
+                    f"[tool.noxkit.{dotted}] must be a table, got {_describe(value)}", path=origin
+                )
+            out.update(_validate(value, f.metadata["cls"], dotted, origin))
+            continue
+        try:
+            out[dotted] = _check_value(value, f, f"'{key}' in {title}")
+        except ConfigError as exc:
+            raise ConfigError(exc.message, path=origin) from None
+    return out
+
+
+def _build(cls: type[Any], values: dict[str, Any], prefix: str = "") -> Any:
+    kwargs: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        dotted = prefix + _toml_name(f.name)
+        if f.metadata["kind"] == "table":
+            kwargs[f.name] = _build(f.metadata["cls"], values, dotted + ".")
+        elif dotted in values:
+            kwargs[f.name] = values[dotted]
+    return cls(**kwargs)
+
+
+def resolve_settings(layers: list[Layer]) -> tuple[Settings, dict[str, str]]:
+    """Validate each layer and lay them over noxkit's defaults, lowest precedence first.
+
+    Every layer is validated on its own, so an error names the layer (file or profile) that
+    holds the bad key, not the merged result. A later layer replaces a key set earlier.
+    """
+    values: dict[str, Any] = {}
+    origins: dict[str, str] = {}
+    for layer in layers:
+        for dotted, value in _validate(
+            layer.values, Settings, "", layer.path or layer.label
+        ).items():
+            values[dotted] = value
+            origins[dotted] = layer.label
+    return _build(Settings, values), origins
+
+
+def load_config(root: Path | str = ".", *, overrides: dict[str, Any] | None = None) -> Config:
+    """Read and validate ``[tool.noxkit]`` of the project in ``root``.
+
+    ``overrides`` is a table shaped like ``[tool.noxkit]`` laid over the project's own values
+    (``register(python=...)`` uses it); it is validated like the file.
+    """
+    root = Path(root).resolve()
+    path = root / "pyproject.toml"
+    pyproject = load_toml(path)
+    tool = pyproject.get("tool", {})
+    raw = tool.get("noxkit", {}) if isinstance(tool, dict) else {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"[tool.noxkit] must be a table, got {_describe(raw)}", path=str(path))
+    layers = [Layer("pyproject.toml", raw, str(path))]
+    if overrides:
+        layers.append(Layer("register()", overrides, "noxfile.py register()"))
+    settings, origins = resolve_settings(layers)
+    return Config(root=root, pyproject=pyproject, settings=settings, origins=origins)

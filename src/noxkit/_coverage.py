@@ -1,0 +1,88 @@
+"""The coverage configuration noxkit runs with: the project's own, plus what noxkit needs.
+
+coverage.py reads exactly one configuration file, so noxkit cannot add settings beside the
+project's; it writes one file that holds the project's settings (from ``pyproject.toml``,
+``.coveragerc``, ``setup.cfg`` or ``tox.ini``) with noxkit's additions on top: parallel data
+files (so subprocesses and several Pythons never overwrite each other), subprocess measurement,
+and a ``source`` when the project names none. Pure, apart from reading the project's files.
+"""
+
+from __future__ import annotations
+
+import configparser
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = ["coverage_ini", "project_coverage_config"]
+
+_INI_FILES = ((".coveragerc", ""), ("setup.cfg", "coverage:"), ("tox.ini", "coverage:"))
+
+
+def _ini_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "\n" + "\n".join(str(v) for v in value)
+    return str(value)
+
+
+def project_coverage_config(root: Path, pyproject: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """The project's coverage settings as INI sections of strings, from the file coverage reads.
+
+    Same order of precedence as coverage.py itself: ``.coveragerc``, then ``setup.cfg`` and
+    ``tox.ini`` (``[coverage:...]`` sections), then ``pyproject.toml``.
+    """
+    for name, prefix in _INI_FILES:
+        path = root / name
+        if not path.is_file():
+            continue
+        parser = configparser.RawConfigParser()
+        parser.read(path, encoding="utf-8")
+        sections = {
+            section.removeprefix(prefix): dict(parser.items(section))
+            for section in parser.sections()
+            if section.startswith(prefix)
+        }
+        if sections or not prefix:
+            return sections
+    tool_coverage = pyproject.get("tool", {}).get("coverage", {})
+    out: dict[str, dict[str, str]] = {}
+    if isinstance(tool_coverage, dict):
+        for section, values in tool_coverage.items():
+            if isinstance(values, dict):
+                out[section] = {k: _ini_value(v) for k, v in values.items()}
+    return out
+
+
+def coverage_ini(
+    project_config: dict[str, dict[str, str]],
+    *,
+    packages: tuple[str, ...],
+    subprocess: bool,
+) -> str:
+    """Render the configuration file noxkit runs coverage with (INI text)."""
+    sections = {name: dict(values) for name, values in project_config.items()}
+    run = sections.setdefault("run", {})
+    run["parallel"] = "true"
+    if subprocess:
+        patches = [p for p in run.get("patch", "").replace(",", "\n").split() if p]
+        if "subprocess" not in patches:
+            patches.append("subprocess")
+        run["patch"] = "\n" + "\n".join(patches)
+    if "source" not in run and "include" not in run and packages:
+        run["source"] = "\n" + "\n".join(packages)
+    parser = configparser.RawConfigParser()
+    for name, values in sections.items():
+        parser.add_section(name)
+        for key, value in values.items():
+            parser.set(name, key, value)
+    lines = ["# Written by noxkit for each run: the project's coverage settings plus noxkit's.\n"]
+    for name in parser.sections():
+        lines.append(f"[{name}]\n")
+        for key, value in parser.items(name):
+            text = value.replace("\n", "\n    ")
+            lines.append(f"{key} = {text}\n")
+        lines.append("\n")
+    return "".join(lines)

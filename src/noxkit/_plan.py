@@ -1,0 +1,273 @@
+"""From configuration to what each session installs and runs. Pure: no environment is created.
+
+Keeping this pure is what lets ``nox -l`` stay instant and lets unit tests pin every command
+line without building a single environment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from nox.project import dependency_groups
+
+from noxkit._config import Config, ToolsConfig, load_config
+from noxkit._errors import ConfigError
+from noxkit._project import Project, inspect_project
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+
+__all__ = ["STANDARD_SESSIONS", "Plan", "SessionPlan", "build_plan", "load_plan"]
+
+STANDARD_SESSIONS = ("lint", "fmt", "typecheck", "tests", "coverage")
+"""Every session noxkit can register, in registration order.
+
+Order matters under ``nox -j``: what is registered first starts first, so the longest chain
+(``tests``) comes before the quick checks... except that nox lists sessions in this order too,
+and people read ``lint`` first. ``register`` reorders for parallel runs.
+"""
+
+
+@dataclass(frozen=True)
+class SessionPlan:
+    """What one standard session installs and runs."""
+
+    name: str
+    description: str
+    python: tuple[str, ...] | str | None
+    """A matrix (one run each), one version, or None for the Python that runs nox."""
+    default: bool
+    requirements: tuple[str, ...] = ()
+    """Requirement strings installed into the environment (tools, groups, extras' deps)."""
+    install_project: bool = False
+    editable: bool = False
+    extras: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+    """Sessions that must run first (nox ``requires=``)."""
+    commands: tuple[tuple[str, ...], ...] = ()
+    """The tool commands, for people and for ``noxkit doctor``; ``{session}`` stands for the
+    session's full name (``tests-3.12``)."""
+
+
+def _requirement(name: str, spec: str) -> str:
+    return f"{name}{spec}"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything noxkit will do for one project."""
+
+    config: Config
+    project: Project
+    sessions: Mapping[str, SessionPlan] = field(default_factory=dict)
+
+    # Where things are written. Relative paths are resolved against the project root.
+    @property
+    def output_dir(self) -> Path:
+        """Root of everything noxkit writes (coverage data, JUnit XML, reports)."""
+        return self.config.root / self.config.settings.output_dir
+
+    @property
+    def coverage_data_dir(self) -> Path:
+        """One sub-folder per measured session, so reruns replace only their own data."""
+        return self.output_dir / "coverage"
+
+    @property
+    def coverage_rcfile(self) -> Path:
+        """The coverage configuration noxkit writes and every coverage command reads."""
+        return self.output_dir / "coveragerc"
+
+    def coverage_file(self, session_name: str) -> Path:
+        """The data file prefix of one measured session (coverage adds parallel suffixes)."""
+        return self.coverage_data_dir / session_name / ".coverage"
+
+    def junit_path(self, session_name: str) -> Path:
+        """The JUnit XML report of one test run."""
+        return self.output_dir / "junit" / f"{session_name}.xml"
+
+    # The commands. Steps run these; unit tests pin them.
+    def ruff_check_command(self, *, fix: bool = False) -> list[str]:
+        """``ruff check`` over the configured paths."""
+        return ["ruff", "check", *(["--fix"] if fix else []), *self.config.settings.lint.paths]
+
+    def ruff_format_command(self, *, check: bool) -> list[str]:
+        """``ruff format`` (``--check`` in ``lint``) over the configured paths."""
+        flags = ["--check"] if check else []
+        return ["ruff", "format", *flags, *self.config.settings.lint.paths]
+
+    def mypy_command(self) -> list[str]:
+        """``mypy`` on the package, or on the configured paths."""
+        typecheck = self.config.settings.typecheck
+        paths = typecheck.paths if typecheck.paths is not None else self.project.package_paths
+        if not paths:
+            msg = (
+                "noxkit found no package to type-check; set [tool.noxkit] package = "
+                "'<import name>' or [tool.noxkit.typecheck] paths"
+            )
+            raise ConfigError(msg, path=str(self.config.root / "pyproject.toml"))
+        return ["mypy", *typecheck.args, *paths]
+
+    def pytest_command(self, session_name: str) -> list[str]:
+        """pytest under ``coverage run``, with maxfail and a JUnit report for this run."""
+        tests = self.config.settings.tests
+        maxfail = [f"--maxfail={tests.maxfail}"] if tests.maxfail else []
+        junit = f"--junitxml={self.junit_path(session_name)}"
+        return ["coverage", "run", "-m", "pytest", *maxfail, junit, *tests.args]
+
+    def coverage_commands(self) -> list[list[str]]:
+        """Combine every run's data, write XML and HTML, then report (and enforce the floor).
+
+        The report comes last so a coverage floor failure still leaves the XML and HTML that
+        CI uploads.
+        """
+        cov = self.config.settings.coverage
+        commands = [["coverage", "combine", "--keep", "--quiet"]]
+        if cov.xml:
+            commands.append(["coverage", "xml", "-o", str(self.output_dir / "coverage.xml")])
+        if cov.html:
+            commands.append(["coverage", "html", "-d", str(self.output_dir / "htmlcov")])
+        report = ["coverage", "report"]
+        if cov.fail_under is not None:
+            report.append(f"--fail-under={cov.fail_under:g}")
+        commands.append(report)
+        return commands
+
+    def requirements_for(self, *names: str) -> tuple[list[str], bool, bool, tuple[str, ...]]:
+        """The union of several sessions' installs: requirements, project?, editable?, extras.
+
+        Lets a project compose one environment for several steps (a ``ci`` session running
+        lint and tests together).
+        """
+        requirements: list[str] = []
+        install_project = False
+        editable = False
+        extras: list[str] = []
+        for name in names:
+            try:
+                session = self.sessions[name]
+            except KeyError:
+                known = ", ".join(self.sessions)
+                raise ConfigError(f"no standard session named {name!r} (known: {known})") from None
+            requirements.extend(r for r in session.requirements if r not in requirements)
+            install_project = install_project or session.install_project
+            editable = editable or session.editable
+            extras.extend(e for e in session.extras if e not in extras)
+        return requirements, install_project, editable, tuple(extras)
+
+
+def _test_requirements(config: Config, project: Project) -> tuple[str, ...]:
+    """The requirements of the project's test dependency groups, includes resolved."""
+    defined = set(project.dependency_groups)
+    for group in project.test_groups:
+        if group not in defined:
+            listed = ", ".join(sorted(defined)) or "none"
+            msg = (
+                f"dependency group {group!r} ([tool.noxkit.tests] groups) is not defined in "
+                f"[dependency-groups] (defined: {listed})"
+            )
+            raise ConfigError(msg, path=str(config.root / "pyproject.toml"))
+    for extra in project.test_extras:
+        if extra not in project.extras:
+            listed = ", ".join(sorted(project.extras)) or "none"
+            msg = (
+                f"extra {extra!r} ([tool.noxkit.tests] extras) is not defined in "
+                f"[project.optional-dependencies] (defined: {listed})"
+            )
+            raise ConfigError(msg, path=str(config.root / "pyproject.toml"))
+    if not project.test_groups:
+        return ()
+    try:
+        return tuple(dependency_groups(config.pyproject, *project.test_groups))
+    except (LookupError, ValueError, TypeError) as exc:
+        msg = f"invalid [dependency-groups]: {exc}"
+        raise ConfigError(msg, path=str(config.root / "pyproject.toml")) from None
+
+
+def build_plan(config: Config, project: Project | None = None) -> Plan:
+    """Plan every standard session of the project."""
+    project = project or inspect_project(config)
+    settings = config.settings
+    tools: ToolsConfig = settings.tools
+    ruff = _requirement("ruff", tools.ruff)
+    coverage = _requirement("coverage", tools.coverage)
+    test_reqs = _test_requirements(config, project)
+    placeholder = Plan(config=config, project=project)
+
+    def unique(*groups: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+        out: list[str] = []
+        for group in groups:
+            out.extend(r for r in group if r not in out)
+        return tuple(out)
+
+    lint_commands = [tuple(placeholder.ruff_check_command())]
+    if settings.lint.format:
+        lint_commands.append(tuple(placeholder.ruff_format_command(check=True)))
+    try:
+        mypy_commands: tuple[tuple[str, ...], ...] = (tuple(placeholder.mypy_command()),)
+    except ConfigError:
+        mypy_commands = ()  # reported when the session runs, so `nox -l` still works
+
+    sessions = {
+        "lint": SessionPlan(
+            name="lint",
+            description="Lint and check formatting with ruff.",
+            python=None,
+            default=True,
+            requirements=(ruff,),
+            commands=tuple(lint_commands),
+        ),
+        "fmt": SessionPlan(
+            name="fmt",
+            description="Fix lint findings and format the code with ruff.",
+            python=None,
+            default=False,
+            requirements=(ruff,),
+            commands=(
+                tuple(placeholder.ruff_check_command(fix=True)),
+                tuple(placeholder.ruff_format_command(check=False)),
+            ),
+        ),
+        "typecheck": SessionPlan(
+            name="typecheck",
+            description="Type-check the package with mypy.",
+            python=settings.typecheck.python,
+            default=True,
+            requirements=unique(
+                (_requirement("mypy", tools.mypy),), test_reqs, settings.typecheck.deps
+            ),
+            install_project=True,
+            editable=settings.editable,
+            extras=project.test_extras,
+            commands=mypy_commands,
+        ),
+        "tests": SessionPlan(
+            name="tests",
+            description="Run the test suite under coverage.",
+            python=project.pythons,
+            default=True,
+            requirements=unique(
+                (_requirement("pytest", tools.pytest), coverage), test_reqs, settings.tests.deps
+            ),
+            install_project=True,
+            editable=settings.editable,
+            extras=project.test_extras,
+            commands=(tuple(placeholder.pytest_command("{session}")),),
+        ),
+        "coverage": SessionPlan(
+            name="coverage",
+            description="Combine the coverage of every test run, report, and enforce the floor.",
+            python=None,
+            default=True,
+            requirements=(coverage,),
+            requires=("tests",),
+            commands=tuple(tuple(c) for c in placeholder.coverage_commands()),
+        ),
+    }
+    return Plan(config=config, project=project, sessions=sessions)
+
+
+def load_plan(root: Path | str = ".") -> Plan:
+    """Read the project's configuration and plan its sessions (what ``register`` uses)."""
+    return build_plan(load_config(root))

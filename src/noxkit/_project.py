@@ -1,0 +1,160 @@
+"""What noxkit can learn about a project from its metadata and layout, without running it.
+
+Pure file reading: the package's import name and folder, the Pythons the project says it
+supports, and where its test dependencies are declared.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from noxkit._config import Config
+
+__all__ = ["Project", "inspect_project"]
+
+_CLASSIFIER = re.compile(r"^Programming Language :: Python :: (3\.\d+)$")
+_TEST_NAMES = ("test", "tests")
+
+
+@dataclass(frozen=True)
+class Project:
+    """Facts about the project that the plan needs."""
+
+    root: Path
+    name: str | None
+    packages: tuple[str, ...]
+    """Import names of the project's top-level packages or modules."""
+    package_paths: tuple[str, ...]
+    """Their paths relative to the root (``src/pkg``, ``pkg``, ``mod.py``)."""
+    pythons: tuple[str, ...]
+    python_source: str
+    """Where ``pythons`` came from: ``[tool.noxkit] python``, classifiers, or the running Python."""
+    test_groups: tuple[str, ...]
+    test_extras: tuple[str, ...]
+    dependency_groups: tuple[str, ...]
+    extras: tuple[str, ...]
+    build_backend: str | None
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def _candidates(pyproject: dict[str, Any], name: str | None) -> list[str]:
+    """Import names to look for, most specific first (backend settings, then the dist name)."""
+    tool = pyproject.get("tool", {})
+    out: list[str] = []
+    flit_module = tool.get("flit", {}).get("module", {}).get("name")
+    if isinstance(flit_module, str):
+        out.append(flit_module)
+    uv_module = tool.get("uv", {}).get("build-backend", {}).get("module-name")
+    if isinstance(uv_module, str):
+        out.append(uv_module)
+    elif isinstance(uv_module, list):
+        out.extend(m for m in uv_module if isinstance(m, str))
+    if name:
+        out.append(_normalise(name))
+    return out
+
+
+def _hatch_packages(pyproject: dict[str, Any]) -> list[str]:
+    wheel = pyproject.get("tool", {}).get("hatch", {}).get("build", {}).get("targets", {})
+    packages = wheel.get("wheel", {}).get("packages", [])
+    return [p for p in packages if isinstance(p, str)]
+
+
+def _locate(root: Path, import_name: str) -> str | None:
+    """Path of an importable package or module in a src or flat layout, relative to root."""
+    module = import_name.replace(".", "/")
+    for base in ("src/", ""):
+        for rel in (f"{base}{module}", f"{base}{module}.py"):
+            if (root / rel).exists():
+                return rel
+    return None
+
+
+def _find_packages(root: Path, pyproject: dict[str, Any], name: str | None) -> list[str]:
+    """Paths (relative to root) of the project's top-level packages, or [] when unknown."""
+    found = [rel for rel in _hatch_packages(pyproject) if (root / rel).exists()]
+    if found:
+        return found
+    for candidate in _candidates(pyproject, name):
+        located = _locate(root, candidate)
+        if located:
+            return [located]
+    # A src layout holding packages whose names differ from the distribution name.
+    src = root / "src"
+    if src.is_dir():
+        return sorted(
+            f"src/{p.name}" for p in src.iterdir() if p.is_dir() and (p / "__init__.py").exists()
+        )
+    return []
+
+
+def _classifier_pythons(pyproject: dict[str, Any]) -> list[str]:
+    classifiers = pyproject.get("project", {}).get("classifiers", [])
+    versions = {
+        m.group(1) for c in classifiers if isinstance(c, str) and (m := _CLASSIFIER.match(c))
+    }
+    return sorted(versions, key=lambda v: tuple(int(x) for x in v.split(".")))
+
+
+def inspect_project(config: Config) -> Project:
+    """Read the facts the plan needs from the project's files."""
+    root = config.root
+    pyproject = config.pyproject
+    settings = config.settings
+    project_table = pyproject.get("project", {})
+    name = project_table.get("name") if isinstance(project_table.get("name"), str) else None
+
+    if settings.package:
+        packages = settings.package
+        paths = tuple(_locate(root, p) or p for p in packages)
+    else:
+        paths = tuple(_find_packages(root, pyproject, name))
+        packages = tuple(Path(p).name.removesuffix(".py") for p in paths)
+
+    if settings.python:
+        pythons, source = settings.python, "[tool.noxkit] python"
+    elif classified := _classifier_pythons(pyproject):
+        pythons, source = tuple(classified), "trove classifiers"
+    else:
+        pythons = (f"{sys.version_info.major}.{sys.version_info.minor}",)
+        source = "the Python running nox"
+
+    groups_table = pyproject.get("dependency-groups", {})
+    groups = tuple(groups_table) if isinstance(groups_table, dict) else ()
+    extras_table = project_table.get("optional-dependencies", {})
+    extras = tuple(extras_table) if isinstance(extras_table, dict) else ()
+
+    tests = settings.tests
+    if tests.groups is not None:
+        test_groups = tests.groups
+    else:
+        test_groups = next(((g,) for g in _TEST_NAMES if g in groups), ())
+    if tests.extras is not None:
+        test_extras = tests.extras
+    elif test_groups:
+        test_extras = ()
+    else:
+        test_extras = next(((e,) for e in _TEST_NAMES if e in extras), ())
+
+    backend = pyproject.get("build-system", {}).get("build-backend")
+    return Project(
+        root=root,
+        name=name,
+        packages=packages,
+        package_paths=paths,
+        pythons=tuple(pythons),
+        python_source=source,
+        test_groups=tuple(test_groups),
+        test_extras=tuple(test_extras),
+        dependency_groups=groups,
+        extras=extras,
+        build_backend=backend if isinstance(backend, str) else None,
+    )

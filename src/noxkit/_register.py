@@ -1,0 +1,171 @@
+"""Wiring only: turn the plan into nox sessions.
+
+Registration is explicit (``noxkit.register()`` in the noxfile) so that importing noxkit has
+no effect, ``python noxfile.py`` works (nox clears its registry and runs the noxfile again),
+and a project can leave out or replace any session.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import nox
+import nox.registry
+
+from noxkit import steps
+from noxkit._config import load_config
+from noxkit._errors import ConfigError
+from noxkit._plan import STANDARD_SESSIONS, Plan, SessionPlan, build_plan
+
+__all__ = ["register"]
+
+SessionBody = Callable[[nox.Session, Plan], None]
+
+
+def _lint(session: nox.Session, plan: Plan) -> None:
+    steps.install(session, plan, "lint")
+    steps.ruff_check(session, plan, session.posargs)
+    if plan.config.settings.lint.format:
+        steps.ruff_format(session, plan, check=True)
+
+
+def _fmt(session: nox.Session, plan: Plan) -> None:
+    steps.install(session, plan, "fmt")
+    steps.ruff_check(session, plan, session.posargs, fix=True)
+    steps.ruff_format(session, plan, check=False)
+
+
+def _typecheck(session: nox.Session, plan: Plan) -> None:
+    steps.install(session, plan, "typecheck")
+    steps.mypy(session, plan, session.posargs)
+
+
+def _tests(session: nox.Session, plan: Plan) -> None:
+    steps.install(session, plan, "tests")
+    steps.pytest(session, plan, session.posargs)
+
+
+def _coverage(session: nox.Session, plan: Plan) -> None:
+    steps.install(session, plan, "coverage")
+    steps.coverage_report(session, plan, session.posargs)
+
+
+_BODIES: dict[str, SessionBody] = {
+    "lint": _lint,
+    "fmt": _fmt,
+    "typecheck": _typecheck,
+    "tests": _tests,
+    "coverage": _coverage,
+}
+
+
+def _make_session(plan: Plan, session_plan: SessionPlan, body: SessionBody) -> Callable[..., None]:
+    def session_func(session: nox.Session) -> None:
+        steps.header(session, plan)
+        body(session, plan)
+
+    session_func.__name__ = session_plan.name
+    session_func.__qualname__ = session_plan.name
+    session_func.__doc__ = session_plan.description
+    return session_func
+
+
+def _check_names(names: Iterable[str], argument: str) -> list[str]:
+    out = list(names)
+    for name in out:
+        if name not in STANDARD_SESSIONS:
+            close = difflib.get_close_matches(name, STANDARD_SESSIONS, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            known = ", ".join(STANDARD_SESSIONS)
+            msg = f"register({argument}=...): no standard session {name!r}{hint} (known: {known})"
+            raise ConfigError(msg)
+    return out
+
+
+def _caller_root() -> Path:
+    """The folder of the noxfile that called ``register`` (not the current directory).
+
+    ``python path/to/noxfile.py`` runs the noxfile once from the caller's directory before nox
+    changes into the noxfile's folder; the noxfile's own path is right both times.
+    """
+    frame = sys._getframe(2)  # noqa: SLF001 - the reliable way to find the calling noxfile
+    filename = frame.f_globals.get("__file__")
+    return Path(filename).resolve().parent if filename else Path.cwd()
+
+
+def _register(
+    *,
+    only: Sequence[str] | None,
+    skip: Sequence[str],
+    python: str | Sequence[str] | None,
+    root: Path,
+    config: dict[str, Any] | None,
+) -> dict[str, Any]:
+    overrides = dict(config or {})
+    if python is not None:
+        overrides["python"] = [python] if isinstance(python, str) else list(python)
+    plan = build_plan(load_config(root, overrides=overrides or None))
+    wanted = _check_names(only, "only") if only is not None else list(STANDARD_SESSIONS)
+    skipped = set(_check_names(skip, "skip")) | set(plan.config.settings.skip)
+    _check_names(plan.config.settings.skip, "skip")
+    existing = nox.registry.get()
+    registered: dict[str, Any] = {}
+    for name in STANDARD_SESSIONS:
+        if name not in wanted or name in skipped:
+            continue
+        if name in existing:
+            msg = (
+                f"the noxfile already defines a session {name!r}; to replace noxkit's, "
+                f"call noxkit.register(skip=[{name!r}])"
+            )
+            raise ConfigError(msg)
+        session_plan = plan.sessions[name]
+        requires = [r for r in session_plan.requires if r in wanted and r not in skipped]
+        python_arg = session_plan.python
+        decorate = nox.session(
+            python=list(python_arg) if isinstance(python_arg, tuple) else python_arg,
+            name=name,
+            venv_backend=plan.config.settings.venv_backend,
+            default=session_plan.default,
+            requires=requires,
+            tags=[name],
+        )
+        registered[name] = decorate(_make_session(plan, session_plan, _BODIES[name]))
+    return registered
+
+
+def register(
+    *,
+    only: Sequence[str] | None = None,
+    skip: Sequence[str] = (),
+    python: str | Sequence[str] | None = None,
+    root: str | Path | None = None,
+    config: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Register noxkit's standard sessions with nox, configured from ``[tool.noxkit]``.
+
+    Args:
+        only: register just these standard sessions.
+        skip: leave these out (to replace one, define your own session with its name).
+        python: the Pythons of the ``tests`` matrix, overriding ``[tool.noxkit] python``.
+        root: the project folder; default: the folder of the calling noxfile.
+        config: a table shaped like ``[tool.noxkit]`` laid over the project's own, validated
+            the same way.
+
+    Returns:
+        The registered nox session functions by name.
+
+    A configuration error prints one line and exits with code 2, the code nox uses for usage
+    errors: a bad ``pyproject.toml`` must not produce a traceback.
+    """
+    project_root = Path(root).resolve() if root is not None else _caller_root()
+    try:
+        return _register(only=only, skip=skip, python=python, root=project_root, config=config)
+    except ConfigError as exc:
+        # nox has not set up its logging while the noxfile loads: print the one line.
+        print(f"noxkit: error: {exc}", file=sys.stderr)  # noqa: T201
+        raise SystemExit(ConfigError.exit_code) from None

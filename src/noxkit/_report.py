@@ -1,0 +1,132 @@
+"""The version header every session opens with, and the redaction of secret-looking values.
+
+The header is what makes a failed CI log diagnosable after the fact: which noxkit, nox, Python,
+platform, tools and git revision ran. It must never leak a secret, so every environment value
+it prints passes through :func:`redact`.
+"""
+
+from __future__ import annotations
+
+import platform
+import re
+import subprocess
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = ["git_revision", "header_lines", "redact", "relevant_environment", "venv_python"]
+
+_SECRET_NAME = re.compile(
+    r"(TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|AUTH|COOKIE|PRIVATE|API_?KEY|_KEY$|^KEY)",
+    re.IGNORECASE,
+)
+_URL_USERINFO = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]+@")
+# The outer settings that change what gets installed or how tools behave: shown in the header
+# (redacted) so a surprising result can be traced to the shell that caused it.
+_RELEVANT_PREFIXES = ("PIP_", "UV_", "NOX_", "COVERAGE_", "PYTEST_", "MYPY", "RUFF_", "VIRTUALENV_")
+_RELEVANT_NAMES = ("CI", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE", "PYTHONWARNINGS")
+
+
+def redact(name: str, value: str) -> str:
+    """Hide a value whose name looks secret, and any password embedded in a URL."""
+    if _SECRET_NAME.search(name):
+        return "***"
+    return _URL_USERINFO.sub(r"\g<scheme>***@", value)
+
+
+def relevant_environment(environ: Mapping[str, str]) -> list[str]:
+    """``NAME=value`` of the outer settings worth showing, sorted, values redacted."""
+    names = sorted(n for n in environ if n.startswith(_RELEVANT_PREFIXES) or n in _RELEVANT_NAMES)
+    return [f"{n}={redact(n, environ[n])}" for n in names]
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def venv_python(location: str | None) -> tuple[str, str]:
+    """Path and version of an environment's interpreter, read from ``pyvenv.cfg`` (no process)."""
+    if not location:
+        return "(no environment)", "unknown"
+    root = Path(location)
+    cfg = root / "pyvenv.cfg"
+    version = "unknown"
+    implementation = "Python"
+    if cfg.is_file():
+        for line in cfg.read_text(encoding="utf-8", errors="replace").splitlines():
+            key, _, value = line.partition("=")
+            key, value = key.strip(), value.strip()
+            if key in {"version_info", "version"} and version == "unknown":
+                version = value
+            elif key == "implementation":
+                implementation = value
+    exe = (
+        root / "Scripts" / "python.exe" if (root / "Scripts").is_dir() else root / "bin" / "python"
+    )
+    return str(exe), f"{implementation} {version}"
+
+
+def git_revision(root: Path) -> str | None:
+    """``<sha> (<branch>)``, with ``dirty`` when the tree has changes; None outside git."""
+    try:
+        sha = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout.strip()
+        branch = subprocess.run(
+            ["git", "rev-parse", "--abbrev-ref", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=10,
+        ).stdout.strip()
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    dirty = ", dirty" if status else ""
+    return f"{sha} ({branch}{dirty})" if branch else f"{sha}{dirty}"
+
+
+def header_lines(
+    *,
+    session_name: str,
+    venv_location: str | None,
+    backend: str | None,
+    root: Path,
+    environ: Mapping[str, str],
+) -> list[str]:
+    """The version header of a session, one fact per line."""
+    python_path, python_version = venv_python(venv_location)
+    lines = [
+        f"noxkit {_version('noxkit')}, nox {_version('nox')}, session {session_name}",
+        f"python: {python_version} at {python_path} (backend {backend or 'none'})",
+        f"platform: {platform.platform()} ({platform.machine()})",
+    ]
+    revision = git_revision(root) if (root / ".git").exists() or _inside_git(root) else None
+    lines.append(f"git: {revision}" if revision else "git: not a git checkout")
+    env = relevant_environment(environ)
+    if env:
+        lines.append("environment: " + " ".join(env))
+    return lines
+
+
+def _inside_git(root: Path) -> bool:
+    return any((parent / ".git").exists() for parent in root.parents)

@@ -1,0 +1,230 @@
+"""Public steps: small functions ``(session, plan, ...) -> None`` that each do one thing.
+
+The standard sessions are short lists of these steps, and a project composes its own sessions
+from them::
+
+    @nox.session
+    def ci(session: nox.Session) -> None:
+        plan = noxkit.load_plan()
+        noxkit.steps.header(session, plan)
+        noxkit.steps.install(session, plan, "lint", "tests")
+        noxkit.steps.ruff_check(session, plan)
+        noxkit.steps.pytest(session, plan, session.posargs)
+
+Steps raise :class:`noxkit.StepError` (a nox ``CommandFailed``, so nox fails the session with
+the message and no traceback); they never exit the process. Every tool runs from the session's
+environment (``external="error"``): a tool missing from it fails loudly instead of silently
+running the host's copy.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING
+
+from packaging.requirements import Requirement
+
+from noxkit._coverage import coverage_ini, project_coverage_config
+from noxkit._errors import ConfigError, StepError
+from noxkit._report import header_lines
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
+    import nox
+
+    from noxkit._plan import Plan
+
+__all__ = [
+    "coverage_report",
+    "header",
+    "install",
+    "mypy",
+    "pytest",
+    "ruff_check",
+    "ruff_format",
+]
+
+_VERSIONS_SCRIPT = """\
+import sys
+from importlib import metadata
+for name in sys.argv[1:]:
+    try:
+        print(name, metadata.version(name))
+    except metadata.PackageNotFoundError:
+        print(name, "not-installed")
+"""
+
+
+def _fail(session: nox.Session, message: str) -> StepError:
+    """Log a step failure the way nox logs its own, and return the error to raise."""
+    session.warn(message)
+    return StepError(message)
+
+
+def _location(session: nox.Session) -> str | None:
+    venv = getattr(session, "virtualenv", None)
+    return getattr(venv, "location", None)
+
+
+def header(session: nox.Session, plan: Plan) -> None:
+    """Log the version header: noxkit, nox, Python, platform, git revision, outer settings.
+
+    Secret-looking values are redacted. Tool versions follow once :func:`install` has run.
+    """
+    backend = getattr(session, "venv_backend", None)
+    for line in header_lines(
+        session_name=session.name,
+        venv_location=_location(session),
+        backend=backend,
+        root=plan.config.root,
+        environ=os.environ,
+    ):
+        session.log(line)
+
+
+def install(session: nox.Session, plan: Plan, *names: str) -> None:
+    """Install what the named standard sessions need (default: the session's own name).
+
+    One installer call for everything, so the resolver sees the whole set at once; then one
+    line with the installed tools' versions, for the header.
+    """
+    names = names or (session.name.split("-")[0],)
+    try:
+        requirements, install_project, editable, extras = plan.requirements_for(*names)
+    except ConfigError as exc:
+        raise _fail(session, str(exc)) from None
+    args = list(requirements)
+    if install_project:
+        target = "." + (f"[{','.join(extras)}]" if extras else "")
+        args.extend(["-e", target] if editable else [target])
+    if not args:
+        return
+    session.install(*args)
+    tool_names = [Requirement(r).name for r in requirements]
+    if tool_names:
+        output = session.run(
+            "python", "-c", _VERSIONS_SCRIPT, *tool_names, silent=True, log=False, external="error"
+        )
+        if isinstance(output, str):
+            versions = ", ".join(" ".join(line.split()) for line in output.splitlines() if line)
+            session.log(f"tools: {versions}")
+
+
+def ruff_check(
+    session: nox.Session, plan: Plan, extra_args: Sequence[str] = (), *, fix: bool = False
+) -> None:
+    """``ruff check`` (with ``--fix`` in ``fmt``); extra arguments go to ruff."""
+    session.run(*plan.ruff_check_command(fix=fix), *extra_args, external="error")
+
+
+def ruff_format(
+    session: nox.Session, plan: Plan, extra_args: Sequence[str] = (), *, check: bool = True
+) -> None:
+    """``ruff format --check`` (or ``ruff format`` to rewrite, in ``fmt``)."""
+    session.run(*plan.ruff_format_command(check=check), *extra_args, external="error")
+
+
+def mypy(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()) -> None:
+    """mypy on the package, configured by the project's own mypy settings."""
+    try:
+        command = plan.mypy_command()
+    except ConfigError as exc:
+        raise _fail(session, str(exc)) from None
+    session.run(*command, *extra_args, external="error")
+
+
+def _write_coverage_rc(plan: Plan) -> Path:
+    """Write the coverage configuration atomically (parallel runs write the same content)."""
+    text = coverage_ini(
+        project_coverage_config(plan.config.root, plan.config.pyproject),
+        packages=plan.project.packages,
+        subprocess=plan.config.settings.coverage.subprocess,
+    )
+    path = plan.coverage_rcfile
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def _count_tests(junit: Path) -> int | None:
+    """Tests that ran according to a JUnit report (None when there is no readable report)."""
+    try:
+        root = ET.parse(junit).getroot()  # noqa: S314 - pytest wrote it just now, in this run
+    except (OSError, ET.ParseError):
+        return None
+    suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+    return sum(int(s.get("tests", "0")) for s in suites)
+
+
+def pytest(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()) -> None:
+    """pytest under coverage: maxfail, a JUnit report, and coverage data for this run only.
+
+    A run that collected no test fails, unless ``[tool.noxkit.tests] allow-no-tests``: a green
+    run that tested nothing is how broken test discovery slips through CI.
+    """
+    rcfile = _write_coverage_rc(plan)
+    data_file = plan.coverage_file(session.name)
+    shutil.rmtree(data_file.parent, ignore_errors=True)
+    data_file.parent.mkdir(parents=True)
+    junit = plan.junit_path(session.name)
+    junit.parent.mkdir(parents=True, exist_ok=True)
+    junit.unlink(missing_ok=True)
+    env = {"COVERAGE_RCFILE": str(rcfile), "COVERAGE_FILE": str(data_file)}
+    session.run(
+        *plan.pytest_command(session.name),
+        *extra_args,
+        env=env,
+        success_codes=[0, 5],
+        external="error",
+    )
+    ran = _count_tests(junit)
+    if ran == 0 and not plan.config.settings.tests.allow_no_tests:
+        msg = (
+            "pytest collected no tests, so nothing was verified; fix test discovery, or set "
+            "[tool.noxkit.tests] allow-no-tests = true"
+        )
+        raise _fail(session, msg)
+    session.log(f"JUnit report: {junit}")
+
+
+def _age(path: Path) -> str:
+    seconds = max(0.0, time.time() - path.stat().st_mtime)
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = int(seconds // size)
+            return f"{count} {unit}{'s' if count > 1 else ''} ago"
+    return "just now"
+
+
+def coverage_report(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()) -> None:
+    """Combine every measured run's data, write XML/HTML, report, and enforce the floor."""
+    data_dir = plan.coverage_data_dir
+    runs = sorted(
+        d for d in (data_dir.iterdir() if data_dir.is_dir() else []) if any(d.glob(".coverage*"))
+    )
+    if not runs:
+        msg = (
+            f"no coverage data in {data_dir}: run the tests first "
+            "(`nox -s tests coverage`), which write it"
+        )
+        raise _fail(session, msg)
+    described = ", ".join(
+        f"{d.name} ({_age(max(d.glob('.coverage*'), key=lambda p: p.stat().st_mtime))})"
+        for d in runs
+    )
+    session.log(f"combining coverage of: {described}")
+    rcfile = _write_coverage_rc(plan)
+    env = {"COVERAGE_RCFILE": str(rcfile), "COVERAGE_FILE": str(plan.output_dir / ".coverage")}
+    commands = plan.coverage_commands()
+    combine, *rest = commands
+    session.run(*combine, *(str(d) for d in runs), env=env, external="error")
+    for command in rest[:-1]:
+        session.run(*command, env=env, external="error")
+    session.run(*rest[-1], *extra_args, env=env, external="error")
