@@ -62,10 +62,55 @@ def _candidates(pyproject: dict[str, Any], name: str | None) -> list[str]:
     return out
 
 
-def _hatch_packages(pyproject: dict[str, Any]) -> list[str]:
-    wheel = pyproject.get("tool", {}).get("hatch", {}).get("build", {}).get("targets", {})
-    packages = wheel.get("wheel", {}).get("packages", [])
-    return [p for p in packages if isinstance(p, str)]
+# Top-level folders that hold packages but are not the project's own code.
+_NOT_THE_PACKAGE = frozenset(
+    {
+        "tests",
+        "test",
+        "testing",
+        "docs",
+        "doc",
+        "examples",
+        "benchmarks",
+        "scripts",
+        "tools",
+        "build",
+        "dist",
+        "noxfile",
+        "conftest",
+        "setup",
+    }
+)
+
+
+def _declared_packages(pyproject: dict[str, Any]) -> list[str]:
+    """Package paths declared to the build backend (hatch, setuptools), relative to root."""
+    tool = pyproject.get("tool", {})
+    targets = tool.get("hatch", {}).get("build", {}).get("targets", {})
+    declared = list(targets.get("wheel", {}).get("packages", []))
+    setuptools = tool.get("setuptools", {})
+    packages = setuptools.get("packages", [])
+    package_dir = setuptools.get("package-dir", {})
+    base = package_dir.get("", "") if isinstance(package_dir, dict) else ""
+    if isinstance(packages, list):
+        declared.extend(
+            f"{base}/{p}".lstrip("/") for p in packages if isinstance(p, str) and "." not in p
+        )
+    modules = setuptools.get("py-modules", [])
+    if isinstance(modules, list):
+        declared.extend(f"{m}.py" for m in modules if isinstance(m, str))
+    return [p for p in declared if isinstance(p, str)]
+
+
+def _scan(folder: Path, prefix: str) -> list[str]:
+    """Package folders directly under ``folder`` (a src folder, or a flat project's root)."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        f"{prefix}{p.name}"
+        for p in folder.iterdir()
+        if p.is_dir() and (p / "__init__.py").exists() and p.name not in _NOT_THE_PACKAGE
+    )
 
 
 def _locate(root: Path, import_name: str) -> str | None:
@@ -80,20 +125,15 @@ def _locate(root: Path, import_name: str) -> str | None:
 
 def _find_packages(root: Path, pyproject: dict[str, Any], name: str | None) -> list[str]:
     """Paths (relative to root) of the project's top-level packages, or [] when unknown."""
-    found = [rel for rel in _hatch_packages(pyproject) if (root / rel).exists()]
+    found = [rel for rel in _declared_packages(pyproject) if (root / rel).exists()]
     if found:
         return found
     for candidate in _candidates(pyproject, name):
         located = _locate(root, candidate)
         if located:
             return [located]
-    # A src layout holding packages whose names differ from the distribution name.
-    src = root / "src"
-    if src.is_dir():
-        return sorted(
-            f"src/{p.name}" for p in src.iterdir() if p.is_dir() and (p / "__init__.py").exists()
-        )
-    return []
+    # Packages whose names differ from the distribution name: src layout first, then flat.
+    return _scan(root / "src", "src/") or _scan(root, "")
 
 
 def _classifier_pythons(pyproject: dict[str, Any]) -> list[str]:

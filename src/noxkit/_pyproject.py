@@ -46,7 +46,7 @@ def load_toml(path: Path) -> dict[str, Any]:
             line, column = int(match.group(1)), int(match.group(2))
             message = message[: match.start()]
         elif _END_OF_DOCUMENT.search(message):
-            line = text.count("\n") + 1
+            line = max(1, len(text.splitlines()))
             message = _END_OF_DOCUMENT.sub("", message)
         raise ConfigError(
             f"invalid TOML: {message}", path=str(path), line=line, column=column

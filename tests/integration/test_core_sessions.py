@@ -1,0 +1,179 @@
+"""The core sessions on real fixture projects: real nox, real uv, real ruff, mypy and pytest."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import xml.etree.ElementTree as ET
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+PIPELINE = ("-s", "lint", "typecheck", "tests", "coverage")
+
+
+class TestCleanProjects:
+    def test_src_layout_passes_the_pipeline(self, make_project):
+        """A clean src-layout project passes lint, typecheck, tests and coverage unconfigured."""
+        project = make_project("src-clean")
+        run = project.nox(*PIPELINE)
+        assert run.returncode == 0, run
+        for session in ("lint", "typecheck", "coverage"):
+            assert f"Session {session} was successful" in run.output, run
+        assert re.search(r"Session tests-3\.\d+ was successful", run.output), run
+        assert "4 passed" in run.output, run
+        assert "mypy src/srcpkg" in run.output, run
+        assert "TOTAL" in run.output, run
+
+    def test_version_header_opens_every_session(self, make_project):
+        """Each session logs noxkit, nox, Python path and version, platform and tool versions."""
+        project = make_project("src-clean")
+        run = project.nox("-s", "lint")
+        assert run.returncode == 0, run
+        assert re.search(r"noxkit \S+, nox \S+, session lint", run.output), run
+        assert re.search(r"python: CPython 3\.\d+\.\d+ at \S+/\.nox/lint/bin/python", run.output)
+        assert "platform: " in run.output, run
+        assert re.search(r"tools: ruff \d+\.\d+", run.output), run
+        assert "git: not a git checkout" in run.output, run
+
+    def test_flat_layout_with_test_extra_passes(self, make_project):
+        """A setuptools flat-layout project with a `tests` extra passes the pipeline."""
+        project = make_project("flat-clean")
+        run = project.nox(*PIPELINE)
+        assert run.returncode == 0, run
+        assert "mypy flatpkg" in run.output, run
+        assert "1 passed" in run.output, run
+        assert "-e '.[tests]'" in run.output or "-e .[tests]" in run.output, run
+
+    def test_default_run_is_the_pipeline(self, make_project):
+        """Plain `nox` runs lint, typecheck, tests and coverage, and not fmt."""
+        project = make_project("src-clean")
+        run = project.nox()
+        assert run.returncode == 0, run
+        assert "Session coverage was successful" in run.output, run
+        assert "Running session fmt" not in run.output, run
+
+
+class TestTests:
+    def test_writes_junit_and_measures_subprocesses(self, make_project):
+        """tests writes JUnit XML per run, and coverage counts code run in a subprocess."""
+        project = make_project("src-clean")
+        run = project.nox("-s", "tests", "coverage")
+        assert run.returncode == 0, run
+        junits = list((project.path / ".nox/noxkit/junit").glob("tests-*.xml"))
+        assert len(junits) == 1, run
+        suite = ET.parse(junits[0]).getroot().find("testsuite")
+        assert suite is not None
+        assert suite.get("tests") == "4"
+        # cli.py is only ever executed by a child process of the tests.
+        line = next(ln for ln in run.output.splitlines() if "srcpkg/cli.py" in ln)
+        assert "100%" in line, run
+        assert (project.path / ".nox/noxkit/coverage.xml").is_file()
+        assert (project.path / ".nox/noxkit/htmlcov/index.html").is_file()
+
+    def test_maxfail_stops_after_the_first_failure(self, make_project):
+        """Three failing tests with maxfail = 1 stop after the first."""
+        project = make_project("src-clean")
+        project.write(
+            "tests/test_broken.py",
+            "def test_a():\n    assert 1 == 2\n\n\n"
+            "def test_b():\n    assert 1 == 3\n\n\n"
+            "def test_c():\n    assert 1 == 4\n",
+        )
+        project.append("pyproject.toml", "\n[tool.noxkit.tests]\nmaxfail = 1\n")
+        run = project.nox("-s", "tests")
+        assert run.returncode == 1, run
+        assert "stopping after 1 failures" in run.output, run
+        assert "1 failed" in run.output, run
+        assert "3 failed" not in run.output, run
+
+    def test_posargs_override_maxfail(self, make_project):
+        """Arguments after `--` reach pytest and win over the configured maxfail."""
+        project = make_project("src-clean")
+        project.write(
+            "tests/test_broken.py",
+            "def test_a():\n    assert 0\n\n\ndef test_b():\n    assert 0\n",
+        )
+        run = project.nox("-s", "tests", "--", "--maxfail=5")
+        assert run.returncode == 1, run
+        assert "2 failed" in run.output, run
+
+    def test_no_tests_collected_fails(self, make_project):
+        """A run that collected no test fails with a message saying how to allow it."""
+        project = make_project("src-clean")
+        shutil.rmtree(project.path / "tests")
+        project.write("tests/test_nothing.py", "# no tests yet\n")
+        run = project.nox("-s", "tests")
+        assert run.returncode == 1, run
+        assert "pytest collected no tests" in run.output, run
+        assert "allow-no-tests = true" in run.output, run
+
+    def test_no_tests_allowed_by_config(self, make_project):
+        """allow-no-tests lets an empty run pass."""
+        project = make_project("src-clean")
+        shutil.rmtree(project.path / "tests")
+        project.append("pyproject.toml", "\n[tool.noxkit.tests]\nallow-no-tests = true\n")
+        run = project.nox("-s", "tests")
+        assert run.returncode == 0, run
+
+
+class TestFindings:
+    def test_lint_error_names_file_and_line(self, make_project):
+        """A seeded unused import fails lint, naming the file and the line."""
+        project = make_project("src-clean")
+        project.replace(
+            "src/srcpkg/calc.py",
+            '"""Arithmetic helpers."""\n',
+            '"""Arithmetic helpers."""\n\nimport os\n',
+        )
+        run = project.nox("-s", "lint")
+        assert run.returncode == 1, run
+        assert "F401" in run.output, run
+        assert re.search(r"src/srcpkg/calc\.py:3:8", run.output), run
+        assert "Session lint failed" in run.output, run
+
+    def test_format_drift_fails_lint(self, make_project):
+        """Unformatted code fails lint's `ruff format --check`; fmt fixes it."""
+        project = make_project("src-clean")
+        project.replace("src/srcpkg/calc.py", "return a + b", "return a+b")
+        run = project.nox("-s", "lint")
+        assert run.returncode == 1, run
+        assert "would be reformatted" in run.output, run
+        assert "src/srcpkg/calc.py" in run.output, run
+        assert project.nox("-s", "fmt").returncode == 0
+        assert "return a + b" in project.read("src/srcpkg/calc.py")
+        assert project.nox("-s", "lint").returncode == 0
+
+    def test_type_error_names_file_and_line(self, make_project):
+        """A seeded type error fails typecheck, naming the file and the line."""
+        project = make_project("src-clean")
+        project.append("src/srcpkg/calc.py", '\n\ndef broken() -> int:\n    return "no"\n')
+        run = project.nox("-s", "typecheck")
+        assert run.returncode == 1, run
+        assert re.search(r"src/srcpkg/calc\.py:\d+: error: Incompatible return value", run.output)
+
+    def test_fail_under_above_real_coverage_fails(self, make_project):
+        """A coverage floor above the measured total fails the coverage session."""
+        project = make_project("src-clean")
+        project.append(
+            "src/srcpkg/calc.py",
+            '\n\ndef unused(x: int) -> int:\n    """Never called."""\n    return x * 2\n',
+        )
+        project.append("pyproject.toml", "\n[tool.noxkit.coverage]\nfail-under = 100\n")
+        run = project.nox("-s", "tests", "coverage")
+        assert run.returncode == 1, run
+        assert re.search(
+            r"Coverage failure: total of \d+(\.\d+)? is less than fail-under=100", run.output
+        )
+        # The reports CI uploads are written even when the floor fails.
+        assert (project.path / ".nox/noxkit/coverage.xml").is_file()
+
+    def test_coverage_without_data_fails_clearly(self, make_project):
+        """coverage with no test data fails, saying which folder and what to run."""
+        project = make_project("src-clean")
+        project.replace("noxfile.py", "noxkit.register()", 'noxkit.register(skip=["tests"])')
+        run = project.nox("-s", "coverage")
+        assert run.returncode == 1, run
+        assert "no coverage data in" in run.output, run
+        assert "nox -s tests coverage" in run.output, run
