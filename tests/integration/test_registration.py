@@ -52,7 +52,9 @@ class TestConfigErrors:
     def test_malformed_pyproject_gives_line_and_column(self, make_project):
         """A malformed pyproject.toml gives path:line:column and exit 2."""
         project = make_project("src-clean")
-        project.append("pyproject.toml", "\n[tool.noxkit.tests]\nmaxfail = = 3\n\n[tool.x]\ny = 1\n")
+        project.append(
+            "pyproject.toml", "\n[tool.noxkit.tests]\nmaxfail = = 3\n\n[tool.x]\ny = 1\n"
+        )
         lines = project.read("pyproject.toml").splitlines()
         broken_line = lines.index("maxfail = = 3") + 1
         run = project.nox("-l")
