@@ -1,0 +1,105 @@
+"""The generated coverage configuration and the version header's redaction."""
+
+from __future__ import annotations
+
+import configparser
+
+from noxkit._coverage import coverage_ini, project_coverage_config
+from noxkit._report import header_lines, redact, relevant_environment, venv_python
+
+
+def _parse(text: str) -> configparser.RawConfigParser:
+    parser = configparser.RawConfigParser()
+    parser.read_string(text)
+    return parser
+
+
+class TestCoverageConfig:
+    def test_project_settings_kept_and_noxkit_added(self, tmp_path):
+        """The project's [tool.coverage] survives; parallel, patch and source are added."""
+        pyproject = {
+            "tool": {"coverage": {"run": {"branch": True}, "report": {"exclude_also": ["if X:"]}}}
+        }
+        ini = _parse(
+            coverage_ini(
+                project_coverage_config(tmp_path, pyproject), packages=("pkg",), subprocess=True
+            )
+        )
+        assert ini.get("run", "branch") == "true"
+        assert ini.get("run", "parallel") == "true"
+        assert ini.get("run", "patch").split() == ["subprocess"]
+        assert ini.get("run", "source").split() == ["pkg"]
+        assert ini.get("report", "exclude_also").strip() == "if X:"
+
+    def test_project_source_is_not_overridden(self, tmp_path):
+        """A project that names its source keeps it."""
+        pyproject = {"tool": {"coverage": {"run": {"source": ["mine"]}}}}
+        ini = _parse(
+            coverage_ini(
+                project_coverage_config(tmp_path, pyproject), packages=("pkg",), subprocess=False
+            )
+        )
+        assert ini.get("run", "source").split() == ["mine"]
+        assert not ini.has_option("run", "patch")
+
+    def test_coveragerc_wins_over_pyproject(self, tmp_path):
+        """.coveragerc is read first, as coverage itself does."""
+        (tmp_path / ".coveragerc").write_text("[run]\nomit = */vendored/*\n", encoding="utf-8")
+        pyproject = {"tool": {"coverage": {"run": {"omit": ["x"]}}}}
+        config = project_coverage_config(tmp_path, pyproject)
+        assert config == {"run": {"omit": "*/vendored/*"}}
+
+    def test_setup_cfg_sections(self, tmp_path):
+        """[coverage:run] in setup.cfg is read without its prefix."""
+        (tmp_path / "setup.cfg").write_text(
+            "[metadata]\nname = x\n[coverage:report]\nshow_missing = true\n", encoding="utf-8"
+        )
+        assert project_coverage_config(tmp_path, {}) == {"report": {"show_missing": "true"}}
+
+
+class TestRedaction:
+    def test_secret_names_are_hidden(self):
+        """Values of secret-looking names are never printed."""
+        for name in ("GITHUB_TOKEN", "PYPI_PASSWORD", "AWS_SECRET_ACCESS_KEY", "UV_API_KEY"):
+            assert redact(name, "hunter2") == "***"
+
+    def test_urls_lose_their_credentials(self):
+        """A password inside an index URL is hidden, the host kept."""
+        url = "https://user:s3cret@pypi.example.com/simple"
+        assert redact("PIP_INDEX_URL", url) == "https://***@pypi.example.com/simple"
+
+    def test_relevant_environment_filters_and_redacts(self):
+        """Only install- and tool-related settings are shown, redacted."""
+        env = {
+            "PIP_INDEX_URL": "https://u:p@host/simple",
+            "UV_PUBLISH_TOKEN": "abc",
+            "HOME": "/root",
+            "CI": "true",
+        }
+        shown = relevant_environment(env)
+        assert shown == ["CI=true", "PIP_INDEX_URL=https://***@host/simple", "UV_PUBLISH_TOKEN=***"]
+        assert not any("abc" in line for line in shown)
+
+
+class TestHeader:
+    def test_venv_python_from_pyvenv_cfg(self, tmp_path):
+        """The interpreter version is read from pyvenv.cfg, with no process started."""
+        (tmp_path / "pyvenv.cfg").write_text(
+            "home = /usr/bin\nimplementation = CPython\nversion_info = 3.12.1\n", encoding="utf-8"
+        )
+        path, version = venv_python(str(tmp_path))
+        assert path == str(tmp_path / "bin" / "python")
+        assert version == "CPython 3.12.1"
+
+    def test_header_outside_git(self, tmp_path):
+        """The header says when the project is not a git checkout, and never leaks secrets."""
+        lines = header_lines(
+            session_name="lint",
+            venv_location=None,
+            backend="uv",
+            root=tmp_path,
+            environ={"PIP_PASSWORD": "x", "CI": "1"},
+        )
+        assert lines[0].endswith("session lint")
+        assert "git: not a git checkout" in lines
+        assert lines[-1] == "environment: CI=1 PIP_PASSWORD=***"
