@@ -66,7 +66,7 @@ class TestErrors:
 
     def test_unknown_key_without_near_match_lists_valid_keys(self):
         """With no close match, the valid keys of the table are listed."""
-        with pytest.raises(ConfigError, match="valid keys: .*maxfail"):
+        with pytest.raises(ConfigError, match=r"valid keys: .*maxfail"):
             _settings({"tests": {"zzzz": 1}})
 
     @pytest.mark.parametrize(
@@ -101,7 +101,7 @@ class TestErrors:
 
     def test_missing_pyproject(self, tmp_path):
         """A folder without pyproject.toml is a config error naming the path."""
-        with pytest.raises(ConfigError, match="pyproject.toml: file not found"):
+        with pytest.raises(ConfigError, match=r"pyproject\.toml: file not found"):
             load_config(tmp_path)
 
     def test_tool_noxkit_not_a_table(self, tmp_path):
@@ -125,7 +125,7 @@ class TestLayers:
 
     def test_error_names_the_layer(self):
         """An error in one layer names that layer, not the merged result."""
-        with pytest.raises(ConfigError, match="^profile acme: unknown key 'maxfial'"):
+        with pytest.raises(ConfigError, match=r"^profile acme: unknown key 'maxfial'"):
             resolve_settings([Layer("profile acme", {"tests": {"maxfial": 1}})])
 
     def test_overrides_from_register(self, tmp_path):
