@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+import tomllib
 
 from noxkit import ConfigError, load_config
 from noxkit._config import Layer, Settings, iter_keys, resolve_settings
+from noxkit._reference import configuration_reference
 
 
 def _write(tmp_path, text: str):
@@ -141,3 +146,21 @@ def test_every_key_has_doc_and_example():
     for dotted, field in iter_keys():
         assert field.metadata["doc"], dotted
         assert field.metadata["example"], dotted
+
+
+class TestReference:
+    def test_committed_page_matches_the_schema(self):
+        """docs/configuration.md is exactly what the schema generates (regenerate on change)."""
+        page = Path(__file__).parents[2] / "docs" / "configuration.md"
+        assert page.read_text(encoding="utf-8") == configuration_reference(), (
+            "docs/configuration.md is stale: run `python -m noxkit._reference > "
+            "docs/configuration.md`"
+        )
+
+    def test_every_example_block_is_valid_configuration(self):
+        """Each TOML example on the reference page parses and validates."""
+        blocks = re.findall(r"```toml\n(.*?)```", configuration_reference(), flags=re.DOTALL)
+        assert len(blocks) >= 6
+        for block in blocks:
+            data = tomllib.loads(block)
+            resolve_settings([Layer("docs", data["tool"]["noxkit"], "docs")])
