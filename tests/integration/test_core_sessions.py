@@ -177,3 +177,25 @@ class TestFindings:
         assert run.returncode == 1, run
         assert "no coverage data in" in run.output, run
         assert "nox -s tests coverage" in run.output, run
+
+
+def _has_python(version: str) -> bool:
+    return shutil.which(f"python{version}") is not None
+
+
+@pytest.mark.skipif(
+    not (_has_python("3.11") and _has_python("3.12")),
+    reason="needs CPython 3.11 and 3.12 on PATH (.ci/run selects them with pyenv)",
+)
+def test_matrix_runs_each_python_and_coverage_combines_them(make_project):
+    """tests runs once per Python; coverage combines the data of both runs."""
+    project = make_project("src-clean")
+    project.append("pyproject.toml", '\n[tool.noxkit]\npython = ["3.11", "3.12"]\n')
+    run = project.nox("-s", "tests", "coverage")
+    assert run.returncode == 0, run
+    assert "Session tests-3.11 was successful" in run.output, run
+    assert "Session tests-3.12 was successful" in run.output, run
+    assert re.search(r"python: CPython 3\.12\.\d+", run.output), run
+    assert re.search(r"combining coverage of: tests-3\.11 \(.*\), tests-3\.12 \(", run.output), run
+    junit = project.path / ".nox/noxkit/junit"
+    assert sorted(p.name for p in junit.glob("*.xml")) == ["tests-3.11.xml", "tests-3.12.xml"]
