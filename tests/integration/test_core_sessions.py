@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -180,7 +181,12 @@ class TestFindings:
 
 
 def _has_python(version: str) -> bool:
-    return shutil.which(f"python{version}") is not None
+    """Whether pythonX.Y runs (a pyenv shim exists even for versions not selected)."""
+    exe = shutil.which(f"python{version}")
+    if exe is None:
+        return False
+    probe = subprocess.run([exe, "-c", "pass"], capture_output=True, check=False)
+    return probe.returncode == 0
 
 
 @pytest.mark.skipif(
