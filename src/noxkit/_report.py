@@ -63,7 +63,9 @@ def venv_python(location: str | None) -> tuple[str, str]:
             key, _, value = line.partition("=")
             key, value = key.strip(), value.strip()
             if key in {"version_info", "version"} and version == "unknown":
-                version = value
+                # virtualenv writes "3.11.7.final.0", venv and uv "3.11.7".
+                match = re.match(r"\d+\.\d+(\.\d+)?", value)
+                version = match.group(0) if match else value
             elif key == "implementation":
                 implementation = value
     exe = (

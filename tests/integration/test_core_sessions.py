@@ -47,6 +47,16 @@ class TestCleanProjects:
         assert "1 passed" in run.output, run
         assert "-e '.[tests]'" in run.output or "-e .[tests]" in run.output, run
 
+    def test_virtualenv_backend(self, make_project):
+        """With venv-backend = "virtualenv", environments are built by virtualenv and pip."""
+        project = make_project("src-clean")
+        project.append("pyproject.toml", '\n[tool.noxkit]\nvenv-backend = "virtualenv"\n')
+        run = project.nox("-s", "lint", "tests")
+        assert run.returncode == 0, run
+        assert re.search(r"python: CPython 3\.\d+\.\d+ at .* \(backend virtualenv\)", run.output)
+        assert "python -m pip install" in run.output, run
+        assert "4 passed" in run.output, run
+
     def test_default_run_is_the_pipeline(self, make_project):
         """Plain `nox` runs lint, typecheck, tests and coverage, and not fmt."""
         project = make_project("src-clean")
