@@ -7,13 +7,13 @@ functions of :mod:`noxkit.steps`.
 
 from __future__ import annotations
 
-from typing import Any
-
 from noxkit import steps
 from noxkit._config import Config, Settings, load_config
 from noxkit._errors import ConfigError, NoxkitError, StepError
 from noxkit._plan import STANDARD_SESSIONS, Plan, SessionPlan, build_plan, load_plan
+from noxkit._profiles import Profile, ProfileSession
 from noxkit._register import register
+from noxkit._version import __version__
 
 __all__ = [
     "STANDARD_SESSIONS",
@@ -21,6 +21,8 @@ __all__ = [
     "ConfigError",
     "NoxkitError",
     "Plan",
+    "Profile",
+    "ProfileSession",
     "SessionPlan",
     "Settings",
     "StepError",
@@ -31,12 +33,3 @@ __all__ = [
     "register",
     "steps",
 ]
-
-
-def __getattr__(name: str) -> Any:  # noqa: ANN401 - a module __getattr__ serves any type
-    """Serve ``__version__`` from the installed metadata, so it is never out of date."""
-    if name == "__version__":
-        from importlib.metadata import version  # noqa: PLC0415 - only when asked for
-
-        return version("noxkit")
-    raise AttributeError(f"module 'noxkit' has no attribute {name!r}")

@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from noxkit._errors import ConfigError
-from noxkit._pyproject import load_toml
+from noxkit._profiles import Profile, load_profile
+from noxkit._pyproject import load_toml, tomllib
 
 __all__ = [
     "Config",
@@ -29,6 +34,7 @@ __all__ = [
     "TestsConfig",
     "ToolsConfig",
     "TypecheckConfig",
+    "command_line_layer",
     "iter_keys",
     "load_config",
     "resolve_settings",
@@ -181,6 +187,13 @@ class CoverageConfig:
 class Settings:
     """``[tool.noxkit]``: every value after validation and layering."""
 
+    profile: str | None = _key(
+        None,
+        "string",
+        "A team profile (from the `noxkit.profiles` entry points) whose values sit below this "
+        "table's.",
+        '"acme"',
+    )
     python: tuple[str, ...] | None = _key(
         None,
         "string or string list",
@@ -242,6 +255,12 @@ class Config:
     settings: Settings
     origins: dict[str, str] = field(default_factory=dict)
     """Dotted key (``tests.maxfail``) -> label of the layer that set it; absent means default."""
+    profile: Profile | None = None
+
+
+_EXTEND = "extend-"
+_APPEND = "+"
+_LISTS = ("string list", "requirement list", "string or string list")
 
 
 def _toml_name(name: str) -> str:
@@ -329,6 +348,15 @@ def _validate(raw: dict[str, Any], cls: type[Any], section: str, origin: str) ->
     title = f"[tool.noxkit.{section}]" if section else "[tool.noxkit]"
     for key, value in raw.items():
         f = fields.get(key)
+        base = fields.get(key.removeprefix(_EXTEND))
+        if f is None and key.startswith(_EXTEND) and base and base.metadata["kind"] in _LISTS:
+            # `extend-deps = [...]` appends to what lower layers set instead of replacing it.
+            dotted = f"{section}.{_toml_name(base.name)}" if section else _toml_name(base.name)
+            try:
+                out[_APPEND + dotted] = _check_value(value, base, f"'{key}' in {title}")
+            except ConfigError as exc:
+                raise ConfigError(exc.message, path=origin) from None
+            continue
         if f is None:
             raise ConfigError(
                 f"unknown key '{key}' in {title}{_suggest(key, cls, section)}", path=origin
@@ -363,34 +391,105 @@ def resolve_settings(layers: list[Layer]) -> tuple[Settings, dict[str, str]]:
     """Validate each layer and lay them over noxkit's defaults, lowest precedence first.
 
     Every layer is validated on its own, so an error names the layer (file or profile) that
-    holds the bad key, not the merged result. A later layer replaces a key set earlier.
+    holds the bad key, not the merged result. A later layer replaces a key set earlier; an
+    ``extend-<key>`` appends to the list built so far.
     """
+    defaults = {dotted: f.default for dotted, f in iter_keys()}
     values: dict[str, Any] = {}
     origins: dict[str, str] = {}
     for layer in layers:
-        for dotted, value in _validate(
-            layer.values, Settings, "", layer.path or layer.label
-        ).items():
-            values[dotted] = value
-            origins[dotted] = layer.label
+        validated = _validate(layer.values, Settings, "", layer.path or layer.label)
+        for dotted, value in validated.items():
+            if dotted.startswith(_APPEND):
+                key = dotted.removeprefix(_APPEND)
+                values[key] = tuple(values.get(key, defaults[key]) or ()) + value
+                origins[key] = f"{origins.get(key, 'default')} + {layer.label}"
+            else:
+                values[dotted] = value
+                origins[dotted] = layer.label
     return _build(Settings, values), origins
 
 
-def load_config(root: Path | str = ".", *, overrides: dict[str, Any] | None = None) -> Config:
-    """Read and validate ``[tool.noxkit]`` of the project in ``root``.
+def command_line_layer(spec: str) -> Layer:
+    """The ``NOXKIT_SET`` layer: ``"tests.maxfail=3;coverage.fail-under=80"``.
 
-    ``overrides`` is a table shaped like ``[tool.noxkit]`` laid over the project's own values
-    (``register(python=...)`` uses it); it is validated like the file.
+    nox passes no custom options to a noxfile, so an environment variable is how the command
+    line reaches noxkit (``NOXKIT_SET=tests.maxfail=3 nox -s tests``). Values are TOML values
+    (``3``, ``true``, ``["a"]``); anything that does not parse as TOML is taken as a string.
     """
-    root = Path(root).resolve()
-    path = root / "pyproject.toml"
-    pyproject = load_toml(path)
+    table: dict[str, Any] = {}
+    for item in filter(None, (part.strip() for part in spec.split(";"))):
+        dotted, sep, text = item.partition("=")
+        if not sep or not dotted.strip():
+            msg = f"NOXKIT_SET: expected 'table.key=value', got {item!r}"
+            raise ConfigError(msg)
+        try:
+            value = tomllib.loads(f"v = {text.strip()}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = text.strip()
+        *tables, leaf = dotted.strip().split(".")
+        target = table
+        for name in tables:
+            target = target.setdefault(name, {})
+        target[leaf] = value
+    return Layer("command line (NOXKIT_SET)", table, "NOXKIT_SET")
+
+
+def _pyproject_table(path: Path, pyproject: dict[str, Any]) -> dict[str, Any]:
     tool = pyproject.get("tool", {})
     raw = tool.get("noxkit", {}) if isinstance(tool, dict) else {}
     if not isinstance(raw, dict):
         raise ConfigError(f"[tool.noxkit] must be a table, got {_describe(raw)}", path=str(path))
-    layers = [Layer("pyproject.toml", raw, str(path))]
+    return raw
+
+
+def _select_profile(raw: dict[str, Any], path: Path, given: Profile | None) -> Profile | None:
+    """The profile named in pyproject.toml, or the one a team's register() wrapper passed."""
+    name = raw.get("profile")
+    if name is None:
+        return given
+    if not isinstance(name, str):
+        msg = f"'profile' in [tool.noxkit] must be a string, got {_describe(name)}"
+        raise ConfigError(msg, path=str(path))
+    if given is not None and given.name != name:
+        msg = (
+            f"[tool.noxkit] profile = {name!r}, but the noxfile registers with profile "
+            f"{given.name!r}; keep one"
+        )
+        raise ConfigError(msg, path=str(path))
+    return given or load_profile(name)
+
+
+def load_config(
+    root: Path | str = ".",
+    *,
+    overrides: dict[str, Any] | None = None,
+    profile: Profile | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Config:
+    """Read and validate the configuration of the project in ``root``, every layer applied.
+
+    Layers, lowest first: noxkit's defaults, the profile (named by ``[tool.noxkit] profile`` or
+    passed by a team's ``register`` wrapper), the project's ``[tool.noxkit]``, ``overrides``
+    (``register(config=..., python=...)``), and ``NOXKIT_SET`` from the environment.
+    """
+    root = Path(root).resolve()
+    path = root / "pyproject.toml"
+    pyproject = load_toml(path)
+    raw = _pyproject_table(path, pyproject)
+    selected = _select_profile(raw, path, profile)
+    layers: list[Layer] = []
+    if selected is not None:
+        if "profile" in selected.config:
+            raise ConfigError(f"{selected.label}: a profile cannot select another profile")
+        layers.append(Layer(selected.label, dict(selected.config)))
+    layers.append(Layer("pyproject.toml", raw, str(path)))
     if overrides:
         layers.append(Layer("register()", overrides, "noxfile.py register()"))
+    spec = (os.environ if environ is None else environ).get("NOXKIT_SET", "")
+    if spec.strip():
+        layers.append(command_line_layer(spec))
     settings, origins = resolve_settings(layers)
-    return Config(root=root, pyproject=pyproject, settings=settings, origins=origins)
+    return Config(
+        root=root, pyproject=pyproject, settings=settings, origins=origins, profile=selected
+    )

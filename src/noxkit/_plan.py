@@ -7,6 +7,7 @@ line without building a single environment.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nox.project import dependency_groups
@@ -17,7 +18,6 @@ from noxkit._project import Project, inspect_project
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from pathlib import Path
 
 __all__ = ["STANDARD_SESSIONS", "Plan", "SessionPlan", "build_plan", "load_plan"]
 
@@ -87,15 +87,28 @@ class Plan:
         """The JUnit XML report of one test run."""
         return self.output_dir / "junit" / f"{session_name}.xml"
 
+    def profile_tool_config(self, tool: str) -> Path | None:
+        """The profile's configuration file for ``tool``, unless the project configures it."""
+        profile = self.config.profile
+        if profile is None or tool in self.project.configured_tools:
+            return None
+        path = profile.tool_configs.get(tool)
+        return Path(path) if path is not None else None
+
     # The commands. Steps run these; unit tests pin them.
+    def _ruff_config(self) -> list[str]:
+        path = self.profile_tool_config("ruff")
+        return ["--config", str(path)] if path else []
+
     def ruff_check_command(self, *, fix: bool = False) -> list[str]:
         """``ruff check`` over the configured paths."""
-        return ["ruff", "check", *(["--fix"] if fix else []), *self.config.settings.lint.paths]
+        fix_flag = ["--fix"] if fix else []
+        return ["ruff", "check", *self._ruff_config(), *fix_flag, *self.config.settings.lint.paths]
 
     def ruff_format_command(self, *, check: bool) -> list[str]:
         """``ruff format`` (``--check`` in ``lint``) over the configured paths."""
         flags = ["--check"] if check else []
-        return ["ruff", "format", *flags, *self.config.settings.lint.paths]
+        return ["ruff", "format", *self._ruff_config(), *flags, *self.config.settings.lint.paths]
 
     def mypy_command(self) -> list[str]:
         """``mypy`` on the package, or on the configured paths."""
@@ -107,7 +120,9 @@ class Plan:
                 "'<import name>' or [tool.noxkit.typecheck] paths"
             )
             raise ConfigError(msg, path=str(self.config.root / "pyproject.toml"))
-        return ["mypy", *typecheck.args, *paths]
+        profile_config = self.profile_tool_config("mypy")
+        config = ["--config-file", str(profile_config)] if profile_config else []
+        return ["mypy", *config, *typecheck.args, *paths]
 
     def pytest_command(self, session_name: str) -> list[str]:
         """pytest under ``coverage run``, with maxfail and a JUnit report for this run."""
@@ -265,9 +280,35 @@ def build_plan(config: Config, project: Project | None = None) -> Plan:
             commands=tuple(tuple(c) for c in placeholder.coverage_commands()),
         ),
     }
+    if config.profile is not None:
+        for name, extra in config.profile.sessions.items():
+            if name in sessions:
+                label = config.profile.label
+                msg = f"{label} defines a session {name!r}, which is a standard session's name"
+                raise ConfigError(msg)
+            sessions[name] = SessionPlan(
+                name=name,
+                description=extra.description,
+                python=extra.python,
+                default=extra.default,
+                requirements=extra.requirements,
+                install_project=extra.install_project,
+                editable=settings.editable and extra.install_project,
+            )
     return Plan(config=config, project=project, sessions=sessions)
 
 
+_REGISTERED: dict[Path, Plan] = {}
+"""Plans built by ``register`` in this process, by project root: ``load_plan`` inside a session
+returns the very plan the sessions were registered with (same profile, same overrides)."""
+
+
+def remember(plan: Plan) -> None:
+    """Record the plan ``register`` built, for :func:`load_plan`."""
+    _REGISTERED[plan.config.root] = plan
+
+
 def load_plan(root: Path | str = ".") -> Plan:
-    """Read the project's configuration and plan its sessions (what ``register`` uses)."""
-    return build_plan(load_config(root))
+    """The plan of the project in ``root``: the one ``register`` built, else read afresh."""
+    resolved = Path(root).resolve()
+    return _REGISTERED.get(resolved) or build_plan(load_config(resolved))

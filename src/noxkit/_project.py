@@ -39,6 +39,22 @@ class Project:
     dependency_groups: tuple[str, ...]
     extras: tuple[str, ...]
     build_backend: str | None
+    configured_tools: frozenset[str] = frozenset()
+    """Tools the project configures itself (``ruff``, ``mypy``): a profile's configuration of
+    such a tool is not applied."""
+
+
+def _configured_tools(root: Path, pyproject: dict[str, Any]) -> frozenset[str]:
+    tool = pyproject.get("tool", {})
+    found = {name for name in ("ruff", "mypy") if isinstance(tool, dict) and name in tool}
+    if (root / "ruff.toml").is_file() or (root / ".ruff.toml").is_file():
+        found.add("ruff")
+    if (root / "mypy.ini").is_file() or (root / ".mypy.ini").is_file():
+        found.add("mypy")
+    setup_cfg = root / "setup.cfg"
+    if setup_cfg.is_file() and "[mypy" in setup_cfg.read_text(encoding="utf-8", errors="replace"):
+        found.add("mypy")
+    return frozenset(found)
 
 
 def _normalise(name: str) -> str:
@@ -197,4 +213,5 @@ def inspect_project(config: Config) -> Project:
         dependency_groups=groups,
         extras=extras,
         build_backend=backend if isinstance(backend, str) else None,
+        configured_tools=_configured_tools(root, pyproject),
     )

@@ -16,7 +16,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-__all__ = ["load_toml"]
+__all__ = ["load_toml", "tomllib"]
 
 # tomllib (and tomli) put the position at the end of the message: "... (at line 3, column 5)".
 _POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")

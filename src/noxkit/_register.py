@@ -11,7 +11,7 @@ import difflib
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nox
 import nox.registry
@@ -19,7 +19,10 @@ import nox.registry
 from noxkit import steps
 from noxkit._config import load_config
 from noxkit._errors import ConfigError
-from noxkit._plan import STANDARD_SESSIONS, Plan, SessionPlan, build_plan
+from noxkit._plan import Plan, SessionPlan, build_plan, remember
+
+if TYPE_CHECKING:
+    from noxkit._profiles import Profile
 
 __all__ = ["register"]
 
@@ -74,14 +77,14 @@ def _make_session(plan: Plan, session_plan: SessionPlan, body: SessionBody) -> C
     return session_func
 
 
-def _check_names(names: Iterable[str], argument: str) -> list[str]:
+def _check_names(names: Iterable[str], argument: str, known: Sequence[str]) -> list[str]:
     out = list(names)
     for name in out:
-        if name not in STANDARD_SESSIONS:
-            close = difflib.get_close_matches(name, STANDARD_SESSIONS, n=1, cutoff=0.6)
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            known = ", ".join(STANDARD_SESSIONS)
-            msg = f"register({argument}=...): no standard session {name!r}{hint} (known: {known})"
+            listed = ", ".join(known)
+            msg = f"{argument}: no session {name!r} to register{hint} (known: {listed})"
             raise ConfigError(msg)
     return out
 
@@ -97,6 +100,14 @@ def _caller_root() -> Path:
     return Path(filename).resolve().parent if filename else Path.cwd()
 
 
+def _profile_body(name: str, body: SessionBody) -> SessionBody:
+    def run(session: nox.Session, plan: Plan) -> None:
+        steps.install(session, plan, name)
+        body(session, plan)
+
+    return run
+
+
 def _register(
     *,
     only: Sequence[str] | None,
@@ -104,17 +115,23 @@ def _register(
     python: str | Sequence[str] | None,
     root: Path,
     config: dict[str, Any] | None,
+    profile: Profile | None,
 ) -> dict[str, Any]:
     overrides = dict(config or {})
     if python is not None:
         overrides["python"] = [python] if isinstance(python, str) else list(python)
-    plan = build_plan(load_config(root, overrides=overrides or None))
-    wanted = _check_names(only, "only") if only is not None else list(STANDARD_SESSIONS)
-    skipped = set(_check_names(skip, "skip")) | set(plan.config.settings.skip)
-    _check_names(plan.config.settings.skip, "skip")
+    plan = build_plan(load_config(root, overrides=overrides or None, profile=profile))
+    bodies = dict(_BODIES)
+    if plan.config.profile is not None:
+        for name, extra in plan.config.profile.sessions.items():
+            bodies[name] = _profile_body(name, extra.body)
+    known = list(plan.sessions)
+    wanted = _check_names(only, "register(only=...)", known) if only is not None else known
+    skipped = set(_check_names(skip, "register(skip=...)", known))
+    skipped |= set(_check_names(plan.config.settings.skip, "[tool.noxkit] skip", known))
     existing = nox.registry.get()
     registered: dict[str, Any] = {}
-    for name in STANDARD_SESSIONS:
+    for name in known:
         if name not in wanted or name in skipped:
             continue
         if name in existing:
@@ -134,7 +151,8 @@ def _register(
             requires=requires,
             tags=[name],
         )
-        registered[name] = decorate(_make_session(plan, session_plan, _BODIES[name]))
+        registered[name] = decorate(_make_session(plan, session_plan, bodies[name]))
+    remember(plan)
     return registered
 
 
@@ -145,6 +163,7 @@ def register(
     python: str | Sequence[str] | None = None,
     root: str | Path | None = None,
     config: dict[str, Any] | None = None,
+    profile: Profile | None = None,
 ) -> dict[str, Any]:
     """Register noxkit's standard sessions with nox, configured from ``[tool.noxkit]``.
 
@@ -155,6 +174,8 @@ def register(
         root: the project folder; default: the folder of the calling noxfile.
         config: a table shaped like ``[tool.noxkit]`` laid over the project's own, validated
             the same way.
+        profile: a team profile, for a team package's own ``register`` wrapper (projects
+            usually name theirs in ``[tool.noxkit] profile`` instead).
 
     Returns:
         The registered nox session functions by name.
@@ -164,7 +185,9 @@ def register(
     """
     project_root = Path(root).resolve() if root is not None else _caller_root()
     try:
-        return _register(only=only, skip=skip, python=python, root=project_root, config=config)
+        return _register(
+            only=only, skip=skip, python=python, root=project_root, config=config, profile=profile
+        )
     except ConfigError as exc:
         # nox has not set up its logging while the noxfile loads: print the one line.
         print(f"noxkit: error: {exc}", file=sys.stderr)  # noqa: T201

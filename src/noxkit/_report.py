@@ -14,6 +14,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from noxkit._version import __version__
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -118,7 +120,7 @@ def header_lines(
     """The version header of a session, one fact per line."""
     python_path, python_version = venv_python(venv_location)
     lines = [
-        f"noxkit {_version('noxkit')}, nox {_version('nox')}, session {session_name}",
+        f"noxkit {__version__}, nox {_version('nox')}, session {session_name}",
         f"python: {python_version} at {python_path} (backend {backend or 'none'})",
         f"platform: {platform.platform()} ({platform.machine()})",
     ]
