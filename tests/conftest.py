@@ -56,12 +56,14 @@ class Project:
     """A fixture project copied into a temporary folder."""
 
     path: Path
+    python: str = sys.executable
+    """The interpreter that runs nox (a test may give one with a team profile installed)."""
 
     def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k not in _LEAKY}
         env["NO_COLOR"] = "1"
         # The test interpreter's folder first: nox, uv and noxkit are installed there.
-        env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+        env["PATH"] = f"{Path(self.python).parent}{os.pathsep}{env.get('PATH', '')}"
         env.update(extra or {})
         return env
 
@@ -80,11 +82,15 @@ class Project:
 
     def nox(self, *args: str, env: dict[str, str] | None = None, timeout: float = 900) -> Run:
         """Run ``python -m nox ARGS`` in the project, the way a developer would."""
-        return self._run([sys.executable, "-m", "nox", "--non-interactive", *args], env, timeout)
+        return self._run([self.python, "-m", "nox", "--non-interactive", *args], env, timeout)
 
     def script(self, *args: str, env: dict[str, str] | None = None, timeout: float = 900) -> Run:
         """Run ``python noxfile.py ARGS`` (nox.main under ``__main__``)."""
-        return self._run([sys.executable, "noxfile.py", *args], env, timeout)
+        return self._run([self.python, "noxfile.py", *args], env, timeout)
+
+    def noxkit(self, *args: str, env: dict[str, str] | None = None, timeout: float = 300) -> Run:
+        """Run the ``noxkit`` command (``python -m noxkit ARGS``) in the project."""
+        return self._run([self.python, "-m", "noxkit", *args], env, timeout)
 
     def write(self, relative: str, text: str) -> Path:
         path = self.path / relative

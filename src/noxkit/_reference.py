@@ -21,6 +21,12 @@ table strictly: an unknown key is an error that names the file, the key and the 
 key; a value of the wrong type names the key, the expected type and the value. Both stop the
 run with exit code 2 before any environment is created.
 
+Values come in layers, lowest first: noxkit's defaults, a team profile
+(`[tool.noxkit] profile`, see [profiles](profiles.md)), this table, `register(config=...)` in the
+noxfile, and `NOXKIT_SET` on the command line. A list set by a higher layer replaces the lower
+one; the `extend-<key>` form of a list key (`extend-deps`) appends instead. `noxkit doctor`
+shows which layer set each value.
+
 This page is generated from noxkit's schema (`python -m noxkit._reference`).
 """
 

@@ -22,6 +22,8 @@ from noxkit._errors import ConfigError
 from noxkit._plan import Plan, SessionPlan, build_plan, remember
 
 if TYPE_CHECKING:
+    from types import FrameType
+
     from noxkit._profiles import Profile
 
 __all__ = ["register"]
@@ -90,14 +92,21 @@ def _check_names(names: Iterable[str], argument: str, known: Sequence[str]) -> l
 
 
 def _caller_root() -> Path:
-    """The folder of the noxfile that called ``register`` (not the current directory).
+    """The folder of the noxfile that is being loaded (not the current directory).
 
-    ``python path/to/noxfile.py`` runs the noxfile once from the caller's directory before nox
-    changes into the noxfile's folder; the noxfile's own path is right both times.
+    nox loads the noxfile as the module ``user_nox_module`` (``__main__`` under
+    ``python noxfile.py``, which runs it once from the caller's directory before nox changes
+    into the noxfile's folder). Walking out to that frame also finds the noxfile when a team
+    package's own ``register`` wrapper stands in between.
     """
-    frame = sys._getframe(2)  # noqa: SLF001 - the reliable way to find the calling noxfile
-    filename = frame.f_globals.get("__file__")
-    return Path(filename).resolve().parent if filename else Path.cwd()
+    frame: FrameType | None = sys._getframe(1)  # noqa: SLF001 - finds the calling noxfile
+    while frame is not None:
+        if frame.f_globals.get("__name__") in {"user_nox_module", "__main__"}:
+            filename = frame.f_globals.get("__file__")
+            if filename:
+                return Path(filename).resolve().parent
+        frame = frame.f_back
+    return Path.cwd()
 
 
 def _profile_body(name: str, body: SessionBody) -> SessionBody:

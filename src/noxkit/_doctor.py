@@ -1,0 +1,152 @@
+"""``noxkit doctor``: what would run, with which settings from which layer, and what is wrong.
+
+Built from the same plan the noxfile registers, so what it says is what nox will do.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from noxkit._config import iter_keys
+from noxkit._version import __version__
+
+if TYPE_CHECKING:
+    from noxkit._plan import Plan
+
+__all__ = ["Diagnosis", "diagnose", "render"]
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """Everything doctor reports, ready for text or JSON."""
+
+    project: str
+    root: str
+    profile: str | None
+    sessions: list[dict[str, Any]]
+    settings: list[dict[str, Any]]
+    problems: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        """The machine-readable form (``noxkit doctor --json``)."""
+        return {
+            "noxkit": __version__,
+            "project": self.project,
+            "root": self.root,
+            "profile": self.profile,
+            "sessions": self.sessions,
+            "settings": self.settings,
+            "problems": self.problems,
+        }
+
+
+def _python_available(version: str) -> bool:
+    """Whether ``pythonX.Y`` runs here (a pyenv shim exists even for unselected versions)."""
+    exe = shutil.which(f"python{version}")
+    if exe is None:
+        return False
+    try:
+        probe = subprocess.run([exe, "-c", "pass"], capture_output=True, check=False, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return probe.returncode == 0
+
+
+def _jsonable(value: object) -> object:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def diagnose(plan: Plan) -> Diagnosis:
+    """Describe the plan and find the problems doctor can see without running anything."""
+    settings = plan.config.settings
+    project = plan.project
+    sessions = []
+    for session in plan.sessions.values():
+        python = session.python
+        sessions.append(
+            {
+                "name": session.name,
+                "default": session.default,
+                "python": list(python) if isinstance(python, tuple) else python,
+                "requirements": list(session.requirements),
+                "installs_project": session.install_project,
+                "requires": list(session.requires),
+                "commands": [list(c) for c in session.commands],
+            }
+        )
+    values: list[dict[str, Any]] = []
+    for dotted, _ in iter_keys():
+        obj: Any = settings
+        for part in dotted.split("."):
+            obj = getattr(obj, part.replace("-", "_"))
+        origin = plan.config.origins.get(dotted, "default")
+        values.append({"key": dotted, "value": _jsonable(obj), "layer": origin})
+
+    problems: list[str] = []
+    skipped = set(settings.skip)
+    if "tests" not in skipped:
+        problems.extend(
+            f"Python {version} of the tests matrix ({project.python_source}) is not installed: "
+            f"tests-{version} would be skipped locally and fail in CI"
+            for version in project.pythons
+            if not _python_available(version)
+        )
+        if not project.test_groups and not project.test_extras and not settings.tests.deps:
+            problems.append(
+                "no test dependencies found (no dependency group `test`/`tests`, no extra "
+                "`test`/`tests`, no [tool.noxkit.tests] deps): tests installs only pytest and "
+                "coverage"
+            )
+    if "typecheck" not in skipped and settings.typecheck.paths is None and not project.packages:
+        problems.append(
+            "no package found to type-check: set [tool.noxkit] package or "
+            "[tool.noxkit.typecheck] paths"
+        )
+    profile = plan.config.profile
+    return Diagnosis(
+        project=project.name or plan.config.root.name,
+        root=str(plan.config.root),
+        profile=profile.label.removeprefix("profile ") if profile else None,
+        sessions=sessions,
+        settings=values,
+        problems=problems,
+    )
+
+
+def _python_text(python: object) -> str:
+    if python is None:
+        return "nox's Python"
+    if isinstance(python, list):
+        return ", ".join(python)
+    return str(python)
+
+
+def render(diagnosis: Diagnosis) -> str:
+    """The human-readable report."""
+    lines = [f"noxkit {__version__}: {diagnosis.project} ({diagnosis.root})"]
+    lines.append(f"profile: {diagnosis.profile or 'none'}")
+    lines.append("\nsessions:")
+    for session in diagnosis.sessions:
+        when = "default" if session["default"] else "on request"
+        lines.append(f"  {session['name']} ({when}; {_python_text(session['python'])})")
+        if session["requirements"]:
+            lines.append(f"    installs: {' '.join(session['requirements'])}")
+        if session["installs_project"]:
+            lines.append("    installs: the project")
+        lines.extend(f"    runs: {' '.join(command)}" for command in session["commands"])
+    lines.append("\nconfiguration (value, then the layer that set it):")
+    width = max(len(item["key"]) for item in diagnosis.settings)
+    for item in diagnosis.settings:
+        value = item["value"]
+        shown = "(automatic)" if value is None else json.dumps(value)
+        lines.append(f"  {item['key']:<{width}} = {shown}  [{item['layer']}]")
+    if diagnosis.problems:
+        lines.append(f"\nproblems ({len(diagnosis.problems)}):")
+        lines.extend(f"  - {problem}" for problem in diagnosis.problems)
+    else:
+        lines.append("\nno problems found")
+    return "\n".join(lines)
