@@ -38,6 +38,39 @@ class TestCleanProjects:
         assert re.search(r"tools: ruff \d+\.\d+", run.output), run
         assert "git: not a git checkout" in run.output, run
 
+    def test_header_names_the_git_revision(self, make_project):
+        """In a git checkout the header shows the revision, the branch and a dirty tree."""
+        project = make_project("src-clean")
+        git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+        for args in (["init", "-q", "-b", "trunk"], ["add", "-A"], ["commit", "-qm", "init"]):
+            subprocess.run([*git, *args], cwd=project.path, check=True)
+        sha = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"],
+            cwd=project.path,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        run = project.nox("-s", "lint")
+        assert f"git: {sha} (trunk)" in run.output, run
+        project.append("src/srcpkg/calc.py", "\n")
+        run = project.nox("-s", "lint")
+        assert f"git: {sha} (trunk, dirty)" in run.output, run
+
+    def test_header_never_prints_secrets(self, make_project):
+        """Secret-looking values and passwords in index URLs are redacted in the header."""
+        project = make_project("src-clean")
+        env = {
+            "UV_PUBLISH_TOKEN": "tok-9f8e7d6c",
+            "PIP_INDEX_URL": "https://alice:hunter2@pypi.org/simple",
+        }
+        run = project.nox("-s", "lint", env=env)
+        assert run.returncode == 0, run
+        assert "tok-9f8e7d6c" not in run.output, run
+        assert "hunter2" not in run.output, run
+        assert "UV_PUBLISH_TOKEN=***" in run.output, run
+        assert "PIP_INDEX_URL=https://***@pypi.org/simple" in run.output, run
+
     def test_flat_layout_with_test_extra_passes(self, make_project):
         """A setuptools flat-layout project with a `tests` extra passes the pipeline."""
         project = make_project("flat-clean")
