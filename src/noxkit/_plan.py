@@ -22,12 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["STANDARD_SESSIONS", "Plan", "SessionPlan", "build_plan", "load_plan"]
 
 STANDARD_SESSIONS = ("lint", "fmt", "typecheck", "tests", "coverage")
-"""Every session noxkit can register, in registration order.
-
-Order matters under ``nox -j``: what is registered first starts first, so the longest chain
-(``tests``) comes before the quick checks... except that nox lists sessions in this order too,
-and people read ``lint`` first. ``register`` reorders for parallel runs.
-"""
+"""Every session noxkit can register, in registration order (the order `nox -l` shows)."""
 
 
 @dataclass(frozen=True)
