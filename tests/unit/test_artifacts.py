@@ -175,7 +175,7 @@ class TestArchives:
     def test_metadata_missing(self, tmp_path):
         """A wheel without METADATA is a ValueError naming the wheel."""
         wheel = make_wheel(tmp_path / "pkg-1.0-py3-none-any.whl", {"pkg/__init__.py": ""})
-        with pytest.raises(ValueError, match="pkg-1.0-py3-none-any.whl has no"):
+        with pytest.raises(ValueError, match=r"pkg-1\.0-py3-none-any\.whl has no"):
             read_metadata(wheel)
 
     @pytest.mark.parametrize(
@@ -212,7 +212,7 @@ class TestManifest:
         a.write_bytes(b"wheel")
         manifest = write_manifest(tmp_path, [a])
         a.write_bytes(b"wheel!")
-        with pytest.raises(ManifestError, match="pkg-1.0-py3-none-any.whl does not match"):
+        with pytest.raises(ManifestError, match=r"pkg-1\.0-py3-none-any\.whl does not match"):
             verify_manifest(manifest)
 
     def test_missing_file_is_named(self, tmp_path):
@@ -221,7 +221,7 @@ class TestManifest:
         a.write_bytes(b"wheel")
         manifest = write_manifest(tmp_path, [a])
         a.unlink()
-        with pytest.raises(ManifestError, match="pkg-1.0-py3-none-any.whl is listed in"):
+        with pytest.raises(ManifestError, match=r"pkg-1\.0-py3-none-any\.whl is listed in"):
             verify_manifest(manifest)
 
     @pytest.mark.parametrize(
