@@ -295,7 +295,9 @@ def _install(session: nox.Session, artifact: Path, name: str, extras: Sequence[s
 def _check_imports(session: nox.Session, names: Sequence[str], artifact: Path) -> None:
     results_path = Path.cwd() / "imports.json"
     session.log(f"python -I: import {', '.join(names)}")
-    session.run("python", "-I", "-c", _IMPORT_SCRIPT, str(results_path), *names, external="error")
+    session.run(
+        "python", "-I", "-c", _IMPORT_SCRIPT, str(results_path), *names, log=False, external="error"
+    )
     results = _results(results_path)
     if len(results) != len(names):
         raise _fail(session, f"the import check of {artifact.name} did not complete")
