@@ -38,6 +38,24 @@ class TestCleanProjects:
         assert re.search(rf"nox > {package} --help", run.output), run
         assert f"smoke test of {wheel} passed" in run.output, run
 
+    def test_virtualenv_backend_builds_with_pypa_build(self, make_project):
+        """Without uv as the backend, build falls back to pypa/build with virtualenv."""
+        project = make_project("build-hatchling")
+        project.append("pyproject.toml", '\n[tool.noxkit]\nvenv-backend = "virtualenv"\n')
+        run = project.nox("-s", "build", "smoke")
+        assert run.returncode == 0, run
+        assert "python -m build --outdir" in run.output, run
+        assert "smoke test of hatchpkg-1.2.0-py3-none-any.whl passed" in run.output, run
+
+    def test_sdist_smoke(self, make_project):
+        """smoke sdist = true installs the sdist too and runs the same checks."""
+        project = make_project("build-setuptools")
+        project.append("pyproject.toml", "\n[tool.noxkit.smoke]\nsdist = true\n")
+        run = project.nox("-s", "build", "smoke")
+        assert run.returncode == 0, run
+        assert "smoke test of setuppkg-0.3.0-py3-none-any.whl passed" in run.output, run
+        assert "smoke test of setuppkg-0.3.0.tar.gz passed" in run.output, run
+
     def test_typed_package_is_seen_by_mypy(self, make_project):
         """A wheel that ships py.typed is type-checked from outside the checkout."""
         project = make_project("build-hatchling")
