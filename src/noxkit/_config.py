@@ -26,11 +26,13 @@ from noxkit._profiles import Profile, load_profile
 from noxkit._pyproject import load_toml, tomllib
 
 __all__ = [
+    "BuildConfig",
     "Config",
     "CoverageConfig",
     "Layer",
     "LintConfig",
     "Settings",
+    "SmokeConfig",
     "TestsConfig",
     "ToolsConfig",
     "TypecheckConfig",
@@ -89,6 +91,13 @@ class ToolsConfig:
         "version specifier",
         "coverage.py, for `tests` and `coverage` (7.10 or newer measures subprocesses).",
         '">=7.10"',
+    )
+    twine: str = _key(">=6", "version specifier", "twine, for `twine check` in `build`.", '">=6.1"')
+    build: str = _key(
+        ">=1.2",
+        "version specifier",
+        "pypa/build, the frontend of `build` when uv is not the environment backend.",
+        '">=1.2"',
     )
 
 
@@ -183,6 +192,81 @@ class CoverageConfig:
     )
 
 
+_COMPILED = ("*.so", "*.pyd", "*.dylib", "*.dll", "*.c", "*.cpp", "*.h", "*.pyx", "*.pxd")
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    """The `build` session."""
+
+    dist_dir: str = _key(
+        "dist", "string", "Where the sdist, the wheel and `SHA256SUMS` are written.", '"artifacts"'
+    )
+    build_from_sdist: bool = _key(
+        False,
+        "boolean",
+        "Build the wheel from the sdist (proves the sdist is complete) instead of the tree.",
+        "true",
+    )
+    parity_ignore: tuple[str, ...] = _key(
+        _COMPILED,
+        "string list",
+        "Glob patterns left out of the sdist/wheel parity check. Default: compiled "
+        "extensions and their sources.",
+        '["*.so", "pkg/_version.py"]',
+    )
+
+
+@dataclass(frozen=True)
+class SmokeConfig:
+    """The `smoke` session."""
+
+    requires_build: bool = _key(
+        True,
+        "boolean",
+        "Run `build` first (nox `requires`). false: reuse the artifacts in the dist folder, "
+        "verified against `SHA256SUMS` (CI jobs that download them).",
+        "false",
+    )
+    commands: tuple[str, ...] | None = _key(
+        None,
+        "string list",
+        "Commands to run against the installed wheel. Default: every console script, "
+        "with `entry-point-args`.",
+        '["mycli --version"]',
+    )
+    entry_point_args: tuple[str, ...] = _key(
+        ("--help",),
+        "string list",
+        "Arguments each console script runs with by default; [] only resolves them.",
+        '["--version"]',
+    )
+    typecheck: bool = _key(
+        True,
+        "boolean",
+        "Where the wheel ships `py.typed`, check that mypy sees the installed package's types.",
+        "false",
+    )
+    tests: bool = _key(
+        False,
+        "boolean",
+        "Also run the test suite against the installed wheel, with the source folder hidden.",
+        "true",
+    )
+    test_paths: tuple[str, ...] = _key(
+        ("tests",),
+        "string list",
+        "Folders (or files) of the test suite copied next to the installed wheel for `tests`.",
+        '["tests/unit"]',
+    )
+    sdist: bool = _key(
+        False,
+        "boolean",
+        "Also install the sdist into a fresh environment and run the same checks.",
+        "true",
+    )
+
+
 @dataclass(frozen=True)
 class Settings:
     """``[tool.noxkit]``: every value after validation and layering."""
@@ -231,6 +315,8 @@ class Settings:
     typecheck: TypecheckConfig = _table(TypecheckConfig, "The `typecheck` session.")
     tests: TestsConfig = _table(TestsConfig, "The `tests` session.")
     coverage: CoverageConfig = _table(CoverageConfig, "The `coverage` session.")
+    build: BuildConfig = _table(BuildConfig, "The `build` session.")
+    smoke: SmokeConfig = _table(SmokeConfig, "The `smoke` session.")
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["STANDARD_SESSIONS", "Plan", "SessionPlan", "build_plan", "load_plan"]
 
-STANDARD_SESSIONS = ("lint", "fmt", "typecheck", "tests", "coverage")
+STANDARD_SESSIONS = ("lint", "fmt", "typecheck", "tests", "coverage", "build", "smoke")
 """Every session noxkit can register, in registration order (the order `nox -l` shows)."""
 
 
@@ -273,6 +273,25 @@ def build_plan(config: Config, project: Project | None = None) -> Plan:
             requirements=(coverage,),
             requires=("tests",),
             commands=tuple(tuple(c) for c in placeholder.coverage_commands()),
+        ),
+        "build": SessionPlan(
+            name="build",
+            description="Build the sdist and wheel, verify them, and write SHA256SUMS.",
+            python=None,
+            default=False,
+            requirements=(_requirement("twine", tools.twine),),
+            commands=(
+                ("uv", "build", "--out-dir", settings.build.dist_dir),
+                ("twine", "check", "--strict", f"{settings.build.dist_dir}/*"),
+            ),
+        ),
+        "smoke": SessionPlan(
+            name="smoke",
+            description="Install the built wheel outside the checkout, import it, run its CLIs.",
+            python=None,
+            default=False,
+            requires=("build",) if settings.smoke.requires_build else (),
+            commands=tuple(tuple(c.split()) for c in settings.smoke.commands or ()),
         ),
     }
     if config.profile is not None:

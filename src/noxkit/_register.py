@@ -59,12 +59,29 @@ def _coverage(session: nox.Session, plan: Plan) -> None:
     steps.coverage_report(session, plan, session.posargs)
 
 
+def _build(session: nox.Session, plan: Plan) -> None:
+    steps.install(session, plan, "build")
+    artifacts = steps.build_dists(session, plan, session.posargs)
+    steps.check_dists(session, plan, artifacts)
+    steps.write_sha256sums(session, plan, artifacts)
+
+
+def _smoke(session: nox.Session, plan: Plan) -> None:
+    with steps.smoke_folder(session, plan) as folder:
+        artifacts = steps.verified_artifacts(session, plan, folder)
+        steps.smoke(session, plan, artifacts.wheel, artifacts.wheel, session.posargs)
+        if plan.config.settings.smoke.sdist and artifacts.sdist is not None:
+            steps.smoke(session, plan, artifacts.sdist, artifacts.wheel, session.posargs)
+
+
 _BODIES: dict[str, SessionBody] = {
     "lint": _lint,
     "fmt": _fmt,
     "typecheck": _typecheck,
     "tests": _tests,
     "coverage": _coverage,
+    "build": _build,
+    "smoke": _smoke,
 }
 
 

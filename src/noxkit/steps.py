@@ -27,6 +27,15 @@ from typing import TYPE_CHECKING
 
 from packaging.requirements import Requirement
 
+from noxkit._build import (
+    Artifacts,
+    build_dists,
+    check_dists,
+    smoke,
+    smoke_folder,
+    verified_artifacts,
+    write_sha256sums,
+)
 from noxkit._coverage import coverage_ini, project_coverage_config
 from noxkit._errors import ConfigError, StepError
 from noxkit._report import header_lines
@@ -40,6 +49,9 @@ if TYPE_CHECKING:
     from noxkit._plan import Plan
 
 __all__ = [
+    "Artifacts",
+    "build_dists",
+    "check_dists",
     "coverage_report",
     "header",
     "install",
@@ -47,6 +59,10 @@ __all__ = [
     "pytest",
     "ruff_check",
     "ruff_format",
+    "smoke",
+    "smoke_folder",
+    "verified_artifacts",
+    "write_sha256sums",
 ]
 
 _VERSIONS_SCRIPT = """\

@@ -1,0 +1,441 @@
+"""Steps of ``build`` and ``smoke``: build the artifacts once, verify them, use them elsewhere.
+
+``build`` proves the artifacts are well formed (twine, wheel contents, sdist/wheel parity) and
+only then writes ``SHA256SUMS``; ``smoke`` installs nothing the manifest does not vouch for,
+into an environment that never sees the source tree, and runs from a folder outside the
+checkout. What these catch (a module left out, a broken entry point, a ``py.typed`` that never
+ships) is invisible to every session that tests the source tree.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shlex
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from nox.command import CommandFailed
+from nox.virtualenv import find_uv
+
+from noxkit._artifacts import (
+    MANIFEST_NAME,
+    ManifestError,
+    artifact_project,
+    console_scripts,
+    parity_problems,
+    read_manifest,
+    read_metadata,
+    sdist_files,
+    top_level_names,
+    verify_manifest,
+    wheel_files,
+    wheel_problems,
+    write_manifest,
+)
+from noxkit._errors import StepError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+    import nox
+
+    from noxkit._plan import Plan
+
+__all__ = [
+    "Artifacts",
+    "build_dists",
+    "check_dists",
+    "dist_dir",
+    "smoke",
+    "smoke_folder",
+    "verified_artifacts",
+    "write_sha256sums",
+]
+
+# Run with `python -I` in the smoke folder: neither the current folder nor PYTHONPATH can put
+# the source tree on sys.path, so what imports is what the wheel installed.
+_IMPORT_SCRIPT = """\
+import importlib, json, os, sys, sysconfig, traceback
+out, names = sys.argv[1], sys.argv[2:]
+paths = sysconfig.get_paths()
+site = {os.path.realpath(paths[k]) for k in ("purelib", "platlib")}
+results = []
+for name in names:
+    try:
+        module = importlib.import_module(name)
+    except BaseException as exc:
+        traceback.print_exc()
+        results.append({"name": name, "error": f"{type(exc).__name__}: {exc}"})
+        continue
+    where = getattr(module, "__file__", None) or next(iter(getattr(module, "__path__", [])), "")
+    real = os.path.realpath(where)
+    inside = any(real.startswith(s + os.sep) for s in site)
+    results.append({"name": name, "file": where, "installed": inside})
+with open(out, "w", encoding="utf-8") as fh:
+    json.dump(results, fh)
+"""
+
+_ENTRY_POINT_SCRIPT = """\
+import functools, importlib, json, sys, traceback
+out, specs = sys.argv[1], sys.argv[2:]
+results = []
+for spec in specs:
+    name, _, value = spec.partition("=")
+    module, _, attrs = value.split("[")[0].strip().partition(":")
+    try:
+        obj = importlib.import_module(module.strip())
+        if attrs:
+            obj = functools.reduce(getattr, attrs.strip().split("."), obj)
+        if not callable(obj):
+            raise TypeError(f"{value} is not callable")
+    except BaseException as exc:
+        traceback.print_exc()
+        results.append({"name": name, "value": value, "error": f"{type(exc).__name__}: {exc}"})
+    else:
+        results.append({"name": name, "value": value})
+with open(out, "w", encoding="utf-8") as fh:
+    json.dump(results, fh)
+"""
+
+# Files that configure pytest: copied with the tests so they run as the project runs them.
+_PYTEST_CONFIGS = ("pyproject.toml", "pytest.ini", "setup.cfg", "tox.ini", "conftest.py")
+
+
+@dataclass(frozen=True)
+class Artifacts:
+    """The verified sdist and wheel of one build."""
+
+    wheel: Path
+    sdist: Path | None
+
+
+def _fail(session: nox.Session, message: str) -> StepError:
+    session.warn(message)
+    return StepError(message)
+
+
+def dist_dir(plan: Plan) -> Path:
+    """The folder the artifacts and ``SHA256SUMS`` are written to."""
+    return plan.config.root / plan.config.settings.build.dist_dir
+
+
+def _require_backend(session: nox.Session, plan: Plan) -> None:
+    """Stop the run with exit 2 when the project declares nothing to build with.
+
+    A configuration error, not a failed check, so it gets the configuration exit code; it is
+    checked here rather than at registration because a project without a build backend (an
+    application) must still be able to run every other session.
+    """
+    root = plan.config.root
+    if plan.project.build_backend or (root / "setup.py").is_file():
+        return
+    message = (
+        f"noxkit: error: {root / 'pyproject.toml'}: no build backend: `build` and `smoke` "
+        'need [build-system] build-backend (for example requires = ["hatchling"], '
+        'build-backend = "hatchling.build"), or skip them with [tool.noxkit] skip'
+    )
+    session.warn(message.removeprefix("noxkit: error: "))
+    print(message, file=sys.stderr)  # noqa: T201 - the one line a configuration error prints
+    raise SystemExit(2)
+
+
+def _frontend_command(session: nox.Session, plan: Plan, out: Path) -> tuple[list[str], bool]:
+    """The build command and whether it runs from outside the environment (uv is nox's)."""
+    settings = plan.config.settings
+    both = [] if settings.build.build_from_sdist else ["--sdist", "--wheel"]
+    root = str(plan.config.root)
+    if session.venv_backend == "uv":
+        _, uv, _ = find_uv()
+        python = shutil.which("python", path=session.bin) or "python"
+        return [uv, "build", "--python", python, "--out-dir", str(out), *both, root], True
+    session.install(f"build[virtualenv]{settings.tools.build}")
+    return ["python", "-m", "build", "--outdir", str(out), *both, root], False
+
+
+def build_dists(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()) -> Artifacts:
+    """Build the sdist and wheel with an isolated PEP 517 build into the dist folder.
+
+    Builds into a staging folder first, so a failed build leaves the previous artifacts alone;
+    then removes this project's stale artifacts (other versions) and the old manifest, which
+    describes them, and moves the new pair in.
+    """
+    _require_backend(session, plan)
+    staging = plan.output_dir / "build-staging"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    command, outside = _frontend_command(session, plan, staging)
+    session.run(*command, *extra_args, external=True if outside else "error")
+    wheels, sdists = sorted(staging.glob("*.whl")), sorted(staging.glob("*.tar.gz"))
+    if len(wheels) != 1 or len(sdists) != 1:
+        built = ", ".join(p.name for p in staging.iterdir()) or "nothing"
+        msg = f"expected one wheel and one sdist from the build, got: {built}"
+        raise _fail(session, msg)
+    dist = dist_dir(plan)
+    dist.mkdir(parents=True, exist_ok=True)
+    project = artifact_project(wheels[0].name)
+    (dist / MANIFEST_NAME).unlink(missing_ok=True)
+    for old in sorted(dist.iterdir()):
+        if old.is_file() and artifact_project(old.name) == project:
+            old.unlink()
+            session.log(f"removed stale artifact {old.name}")
+    wheel = Path(shutil.move(wheels[0], dist / wheels[0].name))
+    sdist = Path(shutil.move(sdists[0], dist / sdists[0].name))
+    shutil.rmtree(staging, ignore_errors=True)
+    session.log(f"built {sdist.name} and {wheel.name} into {dist}")
+    return Artifacts(wheel=wheel, sdist=sdist)
+
+
+def check_dists(session: nox.Session, plan: Plan, artifacts: Artifacts) -> None:
+    """twine check, the wheel's contents, sdist/wheel parity, and the metadata in the log."""
+    files = [artifacts.wheel] + ([artifacts.sdist] if artifacts.sdist else [])
+    session.run("twine", "check", "--strict", *map(str, files), external="error")
+    try:
+        metadata = read_metadata(artifacts.wheel)
+    except ValueError as exc:
+        raise _fail(session, str(exc)) from None
+    session.log(f"metadata: {metadata.line()}")
+    members = wheel_files(artifacts.wheel)
+    problems = wheel_problems(members)
+    if artifacts.sdist is not None:
+        problems += parity_problems(
+            members,
+            sdist_files(artifacts.sdist),
+            ignore=plan.config.settings.build.parity_ignore,
+            packages=[
+                name
+                for name, path in zip(
+                    plan.project.packages, plan.project.package_paths, strict=True
+                )
+                if (plan.config.root / path).exists()
+            ],
+        )
+    if problems:
+        for problem in problems:
+            session.warn(f"  {problem}")
+        count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
+        msg = f"{artifacts.wheel.name}: {count}: {'; '.join(problems)}"
+        raise _fail(session, msg)
+    tops = ", ".join(top_level_names(members))
+    session.log(f"wheel contents and sdist/wheel parity OK (top-level: {tops})")
+
+
+def write_sha256sums(session: nox.Session, plan: Plan, artifacts: Artifacts) -> Path:
+    """Write ``SHA256SUMS`` for the verified artifacts: what ``smoke`` and CI may install."""
+    files = [artifacts.wheel] + ([artifacts.sdist] if artifacts.sdist else [])
+    path = write_manifest(dist_dir(plan), files)
+    session.log(f"wrote {path}")
+    return path
+
+
+@contextlib.contextmanager
+def smoke_folder(session: nox.Session, plan: Plan) -> Iterator[Path]:
+    """A temporary folder outside the checkout to run from, removed afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix="noxkit-smoke-")).resolve()
+    if folder.is_relative_to(plan.config.root):
+        session.warn(f"the temporary folder {folder} is inside the project; set TMPDIR elsewhere")
+    try:
+        with session.chdir(folder):
+            yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def verified_artifacts(session: nox.Session, plan: Plan, folder: Path) -> Artifacts:
+    """Copy the artifacts listed in ``SHA256SUMS`` into ``folder`` and verify the copies.
+
+    The copies are what gets installed, so a file changed after the check cannot slip in.
+    """
+    manifest = dist_dir(plan) / MANIFEST_NAME
+    if not manifest.is_file():
+        msg = f"no {manifest}: build the artifacts first (`nox -s build smoke`)"
+        raise _fail(session, msg)
+    try:
+        entries = read_manifest(manifest)
+        target = folder / "artifacts"
+        target.mkdir()
+        for name in entries:
+            source = manifest.parent / name
+            if source.is_file():
+                shutil.copy2(source, target / name)
+        # A file missing from the dist folder is missing from the copies, and reported so.
+        verified = verify_manifest(manifest, target, label=manifest.parent)
+    except ManifestError as exc:
+        raise _fail(session, f"refusing to install: {exc}") from None
+    wheels = [p for n, p in verified.items() if n.endswith(".whl")]
+    sdists = [p for n, p in verified.items() if n.endswith(".tar.gz")]
+    if len(wheels) != 1:
+        msg = f"{manifest} must list exactly one wheel, lists {len(wheels)}"
+        raise _fail(session, msg)
+    session.log(f"verified {', '.join(sorted(verified))} against {manifest}")
+    return Artifacts(wheel=wheels[0], sdist=sdists[0] if sdists else None)
+
+
+def _results(path: Path) -> list[dict[str, str]]:
+    try:
+        data: list[dict[str, str]] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return data
+
+
+def _install(session: nox.Session, artifact: Path, name: str, extras: Sequence[str] = ()) -> None:
+    """Install one artifact and its runtime dependencies, replacing any earlier install."""
+    target = f"{artifact}[{','.join(extras)}]" if extras else str(artifact)
+    # nox -r reuses the environment: the same version already installed must not count.
+    uv = session.venv_backend == "uv"
+    reinstall = ["--reinstall-package", name] if uv else ["--force-reinstall"]
+    session.install(*reinstall, target)
+
+
+def _check_imports(session: nox.Session, names: Sequence[str], artifact: Path) -> None:
+    results_path = Path.cwd() / "imports.json"
+    session.log(f"python -I: import {', '.join(names)}")
+    session.run(
+        "python", "-I", "-c", _IMPORT_SCRIPT, str(results_path), *names, log=False, external="error"
+    )
+    results = _results(results_path)
+    if len(results) != len(names):
+        raise _fail(session, f"the import check of {artifact.name} did not complete")
+    for result in results:
+        if "error" in result:
+            error = result["error"]
+            msg = f"`import {result['name']}` failed with {artifact.name} installed: {error}"
+            raise _fail(session, msg)
+        if not result["installed"]:
+            msg = (
+                f"`import {result['name']}` found {result['file']}, not the installed "
+                f"{artifact.name}: the source tree leaks onto sys.path"
+            )
+            raise _fail(session, msg)
+        session.log(f"imported {result['name']} from {result['file']}")
+
+
+def _check_entry_points(
+    session: nox.Session, plan: Plan, scripts: Sequence[tuple[str, str]], artifact: Path
+) -> None:
+    if not scripts:
+        return
+    results_path = Path.cwd() / "entry-points.json"
+    specs = [f"{name}={value}" for name, value in scripts]
+    session.log(f"python -I: resolve entry points {', '.join(specs)}")
+    session.run(
+        "python",
+        "-I",
+        "-c",
+        _ENTRY_POINT_SCRIPT,
+        str(results_path),
+        *specs,
+        log=False,
+        external="error",
+    )
+    results = _results(results_path)
+    broken = [r for r in results if "error" in r]
+    if broken or len(results) != len(scripts):
+        first = broken[0] if broken else {"name": "?", "value": "?", "error": "no result"}
+        msg = (
+            f"entry point '{first['name']} = {first['value']}' of {artifact.name} does not "
+            f"resolve: {first['error']}"
+        )
+        raise _fail(session, msg)
+    args = plan.config.settings.smoke.entry_point_args
+    if plan.config.settings.smoke.commands is not None or not args:
+        return
+    for name, _ in scripts:
+        try:
+            session.run(name, *args, external="error")
+        except CommandFailed as exc:
+            msg = f"entry point '{name}' failed: `{shlex.join([name, *args])}` {exc.reason}"
+            raise _fail(session, msg) from None
+
+
+def _run_commands(session: nox.Session, plan: Plan, artifact: Path) -> None:
+    for command in plan.config.settings.smoke.commands or ():
+        argv = shlex.split(command)
+        try:
+            session.run(*argv, external="error")
+        except CommandFailed as exc:
+            msg = f"smoke command `{command}` failed with {artifact.name} installed: {exc.reason}"
+            raise _fail(session, msg) from None
+
+
+def _check_types(session: nox.Session, plan: Plan, members: Sequence[str], wheel: Path) -> None:
+    """mypy, run outside the checkout, must see the types of every package that ships py.typed."""
+    typed = [t for t in top_level_names(members) if f"{t}/py.typed" in members]
+    if not typed or not plan.config.settings.smoke.typecheck:
+        return
+    session.install(f"mypy{plan.config.settings.tools.mypy}")
+    probe = Path.cwd() / "noxkit_smoke_types.py"
+    probe.write_text("".join(f"import {t}\n" for t in typed), encoding="utf-8")
+    cache = Path.cwd() / ".mypy_cache"
+    command = ["mypy", "--strict", "--config-file=", f"--cache-dir={cache}", str(probe)]
+    try:
+        session.run(*command, external="error")
+    except CommandFailed:
+        names = ", ".join(typed)
+        msg = f"mypy does not see the types of {names} from the installed {wheel.name}"
+        raise _fail(session, msg) from None
+    session.log(f"mypy sees the types of {', '.join(typed)} (py.typed shipped)")
+
+
+def _run_tests(session: nox.Session, plan: Plan, extra_args: Sequence[str]) -> None:
+    """The test suite, copied next to the installed wheel: no source folder to fall back on."""
+    root, settings = plan.config.root, plan.config.settings
+    here = Path.cwd()
+    for rel in (*settings.smoke.test_paths, *_PYTEST_CONFIGS):
+        source = root / rel
+        if source.is_dir():
+            shutil.copytree(
+                source, here / rel, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True
+            )
+        elif source.is_file():
+            (here / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, here / rel)
+        elif rel in settings.smoke.test_paths:
+            msg = f"[tool.noxkit.smoke] test-paths: {source} does not exist"
+            raise _fail(session, msg)
+    requirements = [r for r in plan.sessions["tests"].requirements if not r.startswith("coverage")]
+    session.install(*requirements)
+    command = ["python", "-I", "-m", "pytest", "-p", "no:cacheprovider"]
+    args = [*settings.tests.args, *settings.smoke.test_paths, *extra_args]
+    try:
+        session.run(*command, *args, external="error")
+    except CommandFailed as exc:
+        no_tests = exc.reason is not None and exc.reason.endswith(" 5")
+        what = "collected no tests" if no_tests else "failed"
+        msg = f"the test suite {what} against the installed wheel ({exc.reason})"
+        raise _fail(session, msg) from None
+
+
+def smoke(
+    session: nox.Session,
+    plan: Plan,
+    artifact: Path,
+    wheel: Path,
+    extra_args: Sequence[str] = (),
+) -> None:
+    """Install ``artifact`` (the wheel, or the sdist) and check it from the current folder.
+
+    Imports every top-level package of the wheel, resolves every console script and runs it
+    (or runs the configured commands), checks that mypy sees shipped types, and optionally runs
+    the tests. ``wheel`` supplies the list of packages and entry points even when the sdist is
+    what was installed.
+    """
+    members = wheel_files(wheel)
+    name = read_metadata(wheel).name
+    extras = plan.project.test_extras if plan.config.settings.smoke.tests else ()
+    _install(session, artifact, name, extras)
+    names = top_level_names(members)
+    if not names:
+        raise _fail(session, f"{wheel.name} holds no importable package")
+    _check_imports(session, names, artifact)
+    _check_entry_points(session, plan, console_scripts(wheel), artifact)
+    _run_commands(session, plan, artifact)
+    _check_types(session, plan, members, wheel)
+    if plan.config.settings.smoke.tests:
+        _run_tests(session, plan, extra_args)
+    session.log(f"smoke test of {artifact.name} passed")
