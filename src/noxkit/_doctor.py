@@ -96,10 +96,14 @@ def diagnose(plan: Plan) -> Diagnosis:
             if not _python_available(version)
         )
         if not project.test_groups and not project.test_extras and not settings.tests.deps:
+            hint = ""
+            if project.dependency_groups:
+                groups = ", ".join(f'"{g}"' for g in project.dependency_groups)
+                hint = f"; if one of the groups {groups} holds them, set [tool.noxkit.tests] groups"
             problems.append(
                 "no test dependencies found (no dependency group `test`/`tests`, no extra "
                 "`test`/`tests`, no [tool.noxkit.tests] deps): tests installs only pytest and "
-                "coverage"
+                f"coverage{hint}"
             )
     if "typecheck" not in skipped and settings.typecheck.paths is None and not project.packages:
         problems.append(
