@@ -218,10 +218,11 @@ def _table_changes(label: str, old: Mapping[str, Any], new: Mapping[str, Any]) -
 
 def describe_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
     """What differs between the recorded inputs and today's, one phrase per change."""
-    out: list[str] = []
-    for key in ("requires-python", "exclude-newer"):
-        if old.get(key) != new.get(key):
-            out.append(f"{key} changed: {old.get(key) or 'none'} -> {new.get(key) or 'none'}")
+    out = [
+        f"{key} changed: {old.get(key) or 'none'} -> {new.get(key) or 'none'}"
+        for key in ("requires-python", "exclude-newer")
+        if old.get(key) != new.get(key)
+    ]
     if sorted(old.get("project", [])) != sorted(new.get("project", [])):
         changed = _list_change(old.get("project", []), new.get("project", []))
         out.append(f"project dependencies changed: {changed}")
