@@ -73,7 +73,13 @@ class TestLockSession:
         _lock(project)
         assert "is up to date" in _lock(project, "--check").output
         project.replace("pyproject.toml", 'test = ["pytest"]', 'test = ["pytest", "freezegun"]')
-        check = project.nox("-s", "lock", "--", "--check")
+        # No network: an unreachable proxy and uv's offline mode change nothing for --check.
+        offline = {
+            "UV_OFFLINE": "1",
+            "HTTPS_PROXY": "http://127.0.0.1:9",
+            "HTTP_PROXY": "http://127.0.0.1:9",
+        }
+        check = project.nox("-s", "lock", "--", "--check", env=offline)
         assert check.returncode == 1, check
         expected = (
             "noxkit.lock is stale: dependency group `test` changed: +freezegun; "

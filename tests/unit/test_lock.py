@@ -222,7 +222,7 @@ class TestValidation:
 
     def test_hashless_entry_is_refused(self, tmp_path):
         """A pin without a [[package]] hash entry is refused."""
-        with pytest.raises(ConfigError, match="entry 'mypy==1.0' of set 'lint' has no hashes"):
+        with pytest.raises(ConfigError, match=r"entry 'mypy==1\.0' of set 'lint' has no hashes"):
             _lock.load_lock(_write_lock(tmp_path, '"mypy==1.0"'))
 
     def test_empty_hash_list_is_refused(self, tmp_path):
