@@ -293,8 +293,8 @@ class LockConfig:
     exclude_newer: str | None = _key(
         None,
         "string",
-        "Ignore releases uploaded after this date (RFC 3339), or younger than `N days`.",
-        '"2025-06-01" or "7 days"',
+        'Ignore releases uploaded after this date (RFC 3339), or younger than `"N days"`.',
+        '"2025-06-01"',
     )
     allow_environment: tuple[str, ...] = _key(
         (),
