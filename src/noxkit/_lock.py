@@ -330,7 +330,9 @@ def load_lock(path: Path) -> Lock:
 
     def bad(message: str, needle: str | None = None) -> ConfigError:
         line = _line_of(text, json.dumps(needle)[1:-1]) if needle else None
-        return ConfigError(f"{message}; regenerate it with `{REFRESH}`", path=str(path), line=line)
+        # Every session refuses a broken lock when the noxfile loads, `lock` too: hence delete.
+        hint = f"; restore it from version control, or delete it and run `{REFRESH}`"
+        return ConfigError(message + hint, path=str(path), line=line)
 
     if data.get("version") != FORMAT:
         raise bad(f"unsupported lock format version {data.get('version')!r} (expected {FORMAT})")
