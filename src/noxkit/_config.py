@@ -31,6 +31,7 @@ __all__ = [
     "CoverageConfig",
     "Layer",
     "LintConfig",
+    "LockConfig",
     "Settings",
     "SmokeConfig",
     "TestsConfig",
@@ -268,6 +269,49 @@ class SmokeConfig:
 
 
 @dataclass(frozen=True)
+class LockConfig:
+    """The `lock` session and installs from the lockfile (see docs/lock.md)."""
+
+    path: str = _key(
+        "noxkit.lock",
+        "string",
+        "The lockfile, relative to the project. Sessions install from it when it exists.",
+        '"locks/noxkit.lock"',
+    )
+    check: bool = _key(
+        False,
+        "boolean",
+        "Make `nox -s lock` only check freshness (as `-- --check` does): for CI.",
+        "true",
+    )
+    on_stale: str = _key(
+        "error",
+        "string",
+        'What a session does with a stale lock: `"error"` fails it, `"warn"` installs anyway.',
+        '"warn"',
+    )
+    exclude_newer: str | None = _key(
+        None,
+        "string",
+        'Ignore releases uploaded after this date (RFC 3339), or younger than `"N days"`.',
+        '"2025-06-01"',
+    )
+    allow_environment: tuple[str, ...] = _key(
+        (),
+        "string list",
+        "Outer installer settings (like `PIP_INDEX_URL`) honoured by installs from the lock; "
+        "the others are ignored.",
+        '["PIP_INDEX_URL", "UV_INDEX_URL"]',
+    )
+    uv: str = _key(
+        ">=0.9",
+        "version specifier",
+        "uv, installed into the `lock` session to resolve.",
+        '"==0.13.9"',
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     """``[tool.noxkit]``: every value after validation and layering."""
 
@@ -317,6 +361,7 @@ class Settings:
     coverage: CoverageConfig = _table(CoverageConfig, "The `coverage` session.")
     build: BuildConfig = _table(BuildConfig, "The `build` session.")
     smoke: SmokeConfig = _table(SmokeConfig, "The `smoke` session.")
+    lock: LockConfig = _table(LockConfig, "The lockfile and the `lock` session.")
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["STANDARD_SESSIONS", "Plan", "SessionPlan", "build_plan", "load_plan"]
 
-STANDARD_SESSIONS = ("lint", "fmt", "typecheck", "tests", "coverage", "build", "smoke")
+STANDARD_SESSIONS = ("lint", "fmt", "typecheck", "tests", "coverage", "build", "smoke", "lock")
 """Every session noxkit can register, in registration order (the order `nox -l` shows)."""
 
 
@@ -292,6 +292,14 @@ def build_plan(config: Config, project: Project | None = None) -> Plan:
             default=False,
             requires=("build",) if settings.smoke.requires_build else (),
             commands=tuple(tuple(c.split()) for c in settings.smoke.commands or ()),
+        ),
+        "lock": SessionPlan(
+            name="lock",
+            description="Resolve every session's requirements into the lockfile (-- --check).",
+            python=None,
+            default=False,
+            requirements=(_requirement("uv", settings.lock.uv),),
+            commands=(("uv", "pip", "compile", "--universal", "--generate-hashes"),),
         ),
     }
     if config.profile is not None:

@@ -19,6 +19,7 @@ import nox.registry
 from noxkit import steps
 from noxkit._config import load_config
 from noxkit._errors import ConfigError
+from noxkit._lockrun import validate_at_register
 from noxkit._plan import Plan, SessionPlan, build_plan, remember
 
 if TYPE_CHECKING:
@@ -74,6 +75,10 @@ def _smoke(session: nox.Session, plan: Plan) -> None:
             steps.smoke(session, plan, artifacts.sdist, artifacts.wheel, session.posargs)
 
 
+def _lock(session: nox.Session, plan: Plan) -> None:
+    steps.lock(session, plan, session.posargs)
+
+
 _BODIES: dict[str, SessionBody] = {
     "lint": _lint,
     "fmt": _fmt,
@@ -82,6 +87,7 @@ _BODIES: dict[str, SessionBody] = {
     "coverage": _coverage,
     "build": _build,
     "smoke": _smoke,
+    "lock": _lock,
 }
 
 
@@ -147,6 +153,7 @@ def _register(
     if python is not None:
         overrides["python"] = [python] if isinstance(python, str) else list(python)
     plan = build_plan(load_config(root, overrides=overrides or None, profile=profile))
+    validate_at_register(plan)
     bodies = dict(_BODIES)
     if plan.config.profile is not None:
         for name, extra in plan.config.profile.sessions.items():

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from packaging.requirements import Requirement
 
+from noxkit import _lock, _lockrun
 from noxkit._build import (
     Artifacts,
     build_dists,
@@ -55,6 +56,7 @@ __all__ = [
     "coverage_report",
     "header",
     "install",
+    "lock",
     "mypy",
     "pytest",
     "ruff_check",
@@ -101,6 +103,8 @@ def header(session: nox.Session, plan: Plan) -> None:
         environ=os.environ,
     ):
         session.log(line)
+    for line in _lockrun.header_lines(plan, os.environ):
+        session.log(line)
 
 
 def install(session: nox.Session, plan: Plan, *names: str) -> None:
@@ -120,7 +124,13 @@ def install(session: nox.Session, plan: Plan, *names: str) -> None:
         args.extend(["-e", target] if editable else [target])
     if not args:
         return
-    session.install(*args)
+    if _lock.lockfile_path(plan).is_file():
+        # Exact pins, hashes verified, nothing resolved: see docs/lock.md.
+        _lockrun.install_from_lock(
+            session, plan, names, install_project=install_project, editable=editable, extras=extras
+        )
+    else:
+        session.install(*args)
     tool_names = [Requirement(r).name for r in requirements]
     if tool_names:
         output = session.run(
@@ -129,6 +139,11 @@ def install(session: nox.Session, plan: Plan, *names: str) -> None:
         if isinstance(output, str):
             versions = ", ".join(" ".join(line.split()) for line in output.splitlines() if line)
             session.log(f"tools: {versions}")
+
+
+def lock(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()) -> None:
+    """Write the lockfile, or with ``--check`` fail when it is stale (no network)."""
+    _lockrun.lock(session, plan, extra_args)
 
 
 def ruff_check(

@@ -1,0 +1,342 @@
+"""The lock in sessions: writing it (the ``lock`` session), checking it, installing from it.
+
+The format and every pure decision live in :mod:`noxkit._lock`; this module runs uv and the
+installers. ``steps.install`` hands over to :func:`install_from_lock` when a lock exists, so
+the install path stays one small hook there.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from nox.command import CommandFailed
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from noxkit import _lock
+from noxkit._errors import ConfigError, StepError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    import nox
+
+    from noxkit._plan import Plan
+
+__all__ = [
+    "check_lock",
+    "header_lines",
+    "install_from_lock",
+    "lock",
+    "validate_at_register",
+    "write_lock",
+]
+
+_USAGE = "usage: nox -s lock [-- --check | --upgrade | --upgrade-package NAME ...]"
+_ON_STALE = ("error", "warn")
+
+
+def _fail(session: nox.Session, message: str) -> StepError:
+    session.warn(message)
+    return StepError(message)
+
+
+def _label(plan: Plan) -> str:
+    return plan.config.settings.lock.path
+
+
+def validate_at_register(plan: Plan) -> None:
+    """Refuse a bad ``[tool.noxkit.lock]`` or a broken lockfile up front (exit 2).
+
+    Parsing one TOML file keeps ``nox -l`` quick; a broken lock found here stops the run before
+    any environment is built.
+    """
+    settings = plan.config.settings.lock
+    pyproject = str(plan.config.root / "pyproject.toml")
+    if settings.on_stale not in _ON_STALE:
+        msg = (
+            f"'on-stale' in [tool.noxkit.lock] must be 'error' or 'warn', got {settings.on_stale!r}"
+        )
+        raise ConfigError(msg, path=pyproject)
+    path = _lock.lockfile_path(plan)
+    if path.is_file():
+        _lock.load_lock(path)
+
+
+def stale_changes(plan: Plan, lock: _lock.Lock) -> list[str] | None:
+    """None when the lock matches today's inputs, else what changed (maybe nothing nameable)."""
+    current = _lock.lock_inputs(plan)
+    if _lock.digest(current) == lock.digest:
+        return None
+    return _lock.describe_changes(lock.inputs, current)
+
+
+def header_lines(plan: Plan, environ: Mapping[str, str]) -> list[str]:
+    """The lock's lines of the version header: digest, freshness, and the outer settings rule."""
+    path = _lock.lockfile_path(plan)
+    if not path.is_file():
+        return [f"lock: none ({_label(plan)} absent; installs resolve when they run)"]
+    try:
+        lock = _lock.load_lock(path)
+    except ConfigError as exc:
+        return [f"lock: unreadable ({exc})"]
+    state = "fresh" if stale_changes(plan, lock) is None else "STALE"
+    lines = [f"lock: {_label(plan)} {lock.digest} ({state})"]
+    _, ignored, honoured = _lock.installer_environment(
+        environ, plan.config.settings.lock.allow_environment
+    )
+    if ignored:
+        lines.append(f"lock installs ignore outer settings: {', '.join(ignored)}")
+    if honoured:
+        lines.append(
+            "lock installs honour outer settings ([tool.noxkit.lock] allow-environment): "
+            + ", ".join(honoured)
+        )
+    return lines
+
+
+def _load(session: nox.Session, plan: Plan) -> _lock.Lock:
+    try:
+        return _lock.load_lock(_lock.lockfile_path(plan))
+    except ConfigError as exc:
+        raise _fail(session, str(exc)) from None
+
+
+def check_lock(session: nox.Session, plan: Plan) -> None:
+    """Fail when the lock is missing or stale, naming what changed. Reads files only."""
+    path = _lock.lockfile_path(plan)
+    if not path.is_file():
+        raise _fail(session, f"no lockfile at {_label(plan)}: create it with `{_lock.REFRESH}`")
+    lock = _load(session, plan)
+    changes = stale_changes(plan, lock)
+    if changes is not None:
+        raise _fail(session, _lock.stale_message(_label(plan), changes))
+    session.log(f"{_label(plan)} is up to date ({lock.digest})")
+
+
+def _missing(plan: Plan, lock: _lock.Lock, names: Sequence[str]) -> str | None:
+    """The first requirement of the named sessions that the lock cannot satisfy, described."""
+    absent = [n for n in names if n not in lock.sets]
+    if absent:
+        return f"session {absent[0]!r} has no entry in {_label(plan)}"
+    entries = lock.entries(names)
+    pins = [p for e in entries if (p := _lock.pin_of(e)) is not None]
+    requirements, *_ = plan.requirements_for(*names)
+    own = canonicalize_name(plan.project.name) if plan.project.name else None
+    for text in requirements:
+        req = Requirement(text)
+        name = canonicalize_name(req.name)
+        if name == own:
+            continue
+        versions = [v for n, v in pins if n == name]
+        if not versions:
+            return f"requirement {text!r} is missing from {_label(plan)}"
+        if not any(req.specifier.contains(v, prereleases=True) for v in versions):
+            return (
+                f"requirement {text!r} is not met by {_label(plan)} (locked: {', '.join(versions)})"
+            )
+    return None
+
+
+def _discard_environment(session: nox.Session) -> None:
+    """Remove a half-installed environment, so no later run (or reuse) trusts it."""
+    venv = getattr(session, "virtualenv", None)
+    location = getattr(venv, "location", None)
+    if location and Path(location).is_dir():
+        shutil.rmtree(location, ignore_errors=True)
+
+
+def install_from_lock(
+    session: nox.Session,
+    plan: Plan,
+    names: Sequence[str],
+    *,
+    install_project: bool,
+    editable: bool,
+    extras: Sequence[str],
+) -> None:
+    """Install the named sessions' sets from the lock: exact pins, hashes verified, no resolve.
+
+    The pins go in one ``--require-hashes --no-deps`` call (pip or uv); the project itself goes
+    in a second ``--no-deps`` call, since a local folder has no hash to verify.
+    """
+    lock = _load(session, plan)
+    changes = stale_changes(plan, lock)
+    if changes is not None:
+        message = _lock.stale_message(_label(plan), changes)
+        if plan.config.settings.lock.on_stale != "warn":
+            raise _fail(session, message)
+        session.warn(f"{message} (installing from it anyway: on-stale = 'warn')")
+    problem = _missing(plan, lock, names)
+    if problem:
+        raise _fail(session, f"{problem}; refresh it with `{_lock.REFRESH}`")
+    overrides, _, _ = _lock.installer_environment(
+        os.environ, plan.config.settings.lock.allow_environment
+    )
+    with tempfile.TemporaryDirectory(prefix="noxkit-lock-") as tmp:
+        requirements = Path(tmp) / "requirements.txt"
+        requirements.write_text(_lock.requirements_text(lock, names), encoding="utf-8")
+        _run_install(
+            session,
+            ["--require-hashes", "--no-deps", "-r", str(requirements)],
+            overrides,
+            Path(tmp) / "install.log",
+        )
+        if install_project:
+            target = "." + (f"[{','.join(extras)}]" if extras else "")
+            args = ["--no-deps", *(["-e", target] if editable else [target])]
+            _run_install(session, args, overrides, Path(tmp) / "project.log")
+    session.log(f"installed from {_label(plan)} ({lock.digest}): {', '.join(names)}")
+
+
+def _run_install(
+    session: nox.Session, args: list[str], env: dict[str, str | None], log: Path
+) -> None:
+    """One installer call, its output kept so a hash mismatch can be reported in one line."""
+    with log.open("w+", encoding="utf-8") as out:
+        try:
+            session.install(*args, env=env, stdout=out, silent=False)
+        except CommandFailed:
+            out.seek(0)
+            output = out.read()
+            _discard_environment(session)
+            session.log(output.rstrip())
+            mismatch = _lock.find_hash_mismatch(output)
+            if mismatch:
+                message = f"hash mismatch installing from the lock: {mismatch}"
+            else:
+                message = "installing from the lock failed (the installer's output is above)"
+            raise _fail(session, f"{message}; the environment was removed") from None
+
+
+def _parse_args(session: nox.Session, args: Sequence[str]) -> tuple[bool, bool, list[str]]:
+    check = upgrade = False
+    packages: list[str] = []
+    items = list(args)
+    while items:
+        arg = items.pop(0)
+        if arg == "--check":
+            check = True
+        elif arg in {"--upgrade", "-U"}:
+            upgrade = True
+        elif arg in {"--upgrade-package", "-P"} and items:
+            packages.append(items.pop(0))
+        elif arg.startswith("--upgrade-package="):
+            packages.append(arg.partition("=")[2])
+        else:
+            raise _fail(session, f"unknown argument {arg!r}; {_USAGE}")
+    return check, upgrade, packages
+
+
+def lock(session: nox.Session, plan: Plan, args: Sequence[str] = ()) -> None:
+    """The ``lock`` session: write the lock, or with ``--check`` only verify it is fresh."""
+    check, upgrade, packages = _parse_args(session, args)
+    if check or plan.config.settings.lock.check:
+        check_lock(session, plan)
+        return
+    session.install(*plan.sessions["lock"].requirements)
+    write_lock(session, plan, upgrade=upgrade, upgrade_packages=packages)
+
+
+def _compile(
+    session: nox.Session,
+    plan: Plan,
+    folder: Path,
+    name: str,
+    *,
+    requirements: Sequence[str],
+    extra: Sequence[str],
+) -> dict[str, tuple[str, ...]]:
+    """``uv pip compile`` one list of requirements: universal, hashed, no header."""
+    label = "the joint resolution" if name == "all" else f"set {name!r}"
+    session.log(f"resolving {label}: {', '.join(requirements)}")
+    stem = name.replace(":", "-")
+    source = folder / f"{stem}.in"
+    source.write_text("".join(f"{r}\n" for r in requirements), encoding="utf-8")
+    output = folder / f"{stem}.txt"
+    command = [
+        "uv",
+        "pip",
+        "compile",
+        str(source),
+        "--output-file",
+        str(output),
+        "--universal",
+        "--generate-hashes",
+        "--no-header",
+        "--no-annotate",
+        "--no-config",
+        "--no-python-downloads",
+        "--quiet",
+        "--python-version",
+        _lock.lower_python(plan),
+        *extra,
+    ]
+    exclude_newer = plan.config.settings.lock.exclude_newer
+    if exclude_newer:
+        command.extend(["--exclude-newer", exclude_newer])
+    overrides, _, _ = _lock.installer_environment(
+        os.environ, plan.config.settings.lock.allow_environment
+    )
+    session.run(*command, env=overrides, external="error", silent=True, log=False)
+    try:
+        return _lock.parse_compiled(output.read_text(encoding="utf-8"))
+    except ConfigError as exc:
+        raise _fail(session, f"{label}: {exc}") from None
+
+
+def write_lock(
+    session: nox.Session, plan: Plan, *, upgrade: bool, upgrade_packages: Sequence[str]
+) -> None:
+    """Resolve everything together once, then each set under those pins; write the lock.
+
+    The joint resolution is what makes every session agree on versions; the existing lock's
+    pins are the starting preferences, so a refresh moves only what its inputs force (or what
+    ``--upgrade`` / ``--upgrade-package`` asks to move).
+    """
+    path = _lock.lockfile_path(plan)
+    inputs = _lock.lock_inputs(plan)
+    sets = _lock.lock_sets(inputs)
+    previous = None
+    if path.is_file() and not upgrade:
+        try:
+            previous = _lock.load_lock(path)
+        except ConfigError:
+            previous = None  # a broken lock is simply replaced
+    upgrade_flags = ["--upgrade"] if upgrade else []
+    for package in upgrade_packages:
+        upgrade_flags.extend(["--upgrade-package", package])
+    with tempfile.TemporaryDirectory(prefix="noxkit-lock-") as tmp:
+        folder = Path(tmp)
+        if previous is not None:
+            everything = previous.entries(previous.sets)
+            (folder / "all.txt").write_text("".join(f"{e}\n" for e in everything), "utf-8")
+        union = sorted({r for reqs in sets.values() for r in reqs})
+        joint = _compile(session, plan, folder, "all", requirements=union, extra=upgrade_flags)
+        constraints = folder / "constraints.txt"
+        constraints.write_text("".join(f"{e}\n" for e in sorted(joint)), encoding="utf-8")
+        resolved = {
+            name: _compile(
+                session, plan, folder, name, requirements=reqs, extra=["-c", str(constraints)]
+            )
+            if reqs
+            else {}
+            for name, reqs in sorted(sets.items())
+        }
+    text = _lock.render_lock(inputs, resolved)
+    old = path.read_text(encoding="utf-8") if path.is_file() else None
+    if old == text:
+        session.log(f"{_label(plan)} is unchanged ({_lock.digest(inputs)})")
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp_path = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp_path.write_text(text, encoding="utf-8")
+    tmp_path.replace(path)
+    count = len({p for r in resolved.values() for e in r if (p := _lock.pin_of(e))})
+    session.log(
+        f"wrote {_label(plan)}: {count} releases, {len(resolved)} sets ({_lock.digest(inputs)})"
+    )

@@ -1,0 +1,237 @@
+"""The `lock` session and installs from the lock, on real fixture projects with real nox and uv."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+import tomllib
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+pytestmark = pytest.mark.integration
+
+# Installer plumbing a virtualenv environment starts with; not part of any lock.
+_SEEDED = {"pip", "setuptools", "wheel"}
+
+
+def _lock(project, *args: str):
+    run = project.nox("-s", "lock", "--", *args)
+    assert run.returncode == 0, run
+    return run
+
+
+def _locked_set(project, name: str) -> dict[str, str]:
+    """``{name: version}`` of a set's entries that apply to the interpreter running the tests."""
+    data = tomllib.loads(project.read("noxkit.lock"))
+    out = {}
+    for entry in data["sets"][name]:
+        req = Requirement(entry)
+        if req.marker is None or req.marker.evaluate():
+            out[canonicalize_name(req.name)] = next(iter(req.specifier)).version
+    return out
+
+
+def _installed(project, env: str) -> dict[str, str]:
+    """``{name: version}`` of every distribution in a session environment."""
+    python = project.path / ".nox" / env / "bin" / "python"
+    listing = subprocess.run(
+        [sys.executable, "-m", "uv", "pip", "list", "--format", "json", "--python", str(python)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return {canonicalize_name(d["name"]): d["version"] for d in json.loads(listing)}
+
+
+def _one_line_error(run) -> str:
+    assert "Traceback" not in run.output, run
+    lines = [ln for ln in run.output.splitlines() if ln.startswith("noxkit: error:")]
+    assert len(lines) == 1, run
+    return lines[0]
+
+
+class TestLockSession:
+    def test_two_folders_give_byte_identical_locks(self, make_project):
+        """Locking the same project in two different folders writes the same bytes."""
+        first = make_project("lock-basic", "one")
+        second = make_project("lock-basic", "elsewhere/two")
+        _lock(first)
+        _lock(second)
+        text = first.read("noxkit.lock")
+        assert text == second.read("noxkit.lock")
+        assert str(first.path) not in text
+        assert "--hash" not in text  # hashes live in [[package]] tables, one per release
+        assert re.search(r'^hashes = \[\n    "sha256:[0-9a-f]{64}",', text, re.MULTILINE)
+
+    def test_check_names_a_new_group_dependency_then_refresh_passes(self, make_project):
+        """A new group dependency makes --check and sessions fail naming it; lock refreshes."""
+        project = make_project("lock-basic")
+        _lock(project)
+        assert "is up to date" in _lock(project, "--check").output
+        project.replace("pyproject.toml", 'test = ["pytest"]', 'test = ["pytest", "freezegun"]')
+        # No network: an unreachable proxy and uv's offline mode change nothing for --check.
+        offline = {
+            "UV_OFFLINE": "1",
+            "HTTPS_PROXY": "http://127.0.0.1:9",
+            "HTTP_PROXY": "http://127.0.0.1:9",
+        }
+        check = project.nox("-s", "lock", "--", "--check", env=offline)
+        assert check.returncode == 1, check
+        expected = (
+            "noxkit.lock is stale: dependency group `test` changed: +freezegun; "
+            "session `tests` changed: +freezegun; session `typecheck` changed: +freezegun. "
+            "Refresh it with `nox -s lock` and commit it"
+        )
+        assert expected in check.output, check
+        tests = project.nox("-s", "tests")
+        assert tests.returncode == 1, tests
+        assert expected in tests.output, tests
+        assert "(STALE)" in tests.output, tests
+        _lock(project)
+        assert "freezegun==" in project.read("noxkit.lock")
+        assert "is up to date" in _lock(project, "--check").output
+
+    def test_check_setting_makes_the_session_a_gate(self, make_project):
+        """[tool.noxkit.lock] check = true makes `nox -s lock` check instead of write."""
+        project = make_project("lock-basic")
+        project.append("pyproject.toml", "\n[tool.noxkit.lock]\ncheck = true\n")
+        run = project.nox("-s", "lock")
+        assert run.returncode == 1, run
+        assert "no lockfile at noxkit.lock: create it with `nox -s lock`" in run.output, run
+        assert not (project.path / "noxkit.lock").exists()
+
+    def test_exclude_newer_refuses_younger_releases(self, make_project):
+        """A 2025-09-01 cut-off locks iniconfig 2.1.0 (2025-03), not 2.3.0 (late 2025)."""
+        project = make_project("lock-basic")
+        project.append("pyproject.toml", '\n[tool.noxkit.lock]\nexclude-newer = "2025-09-01"\n')
+        _lock(project)
+        assert _locked_set(project, "tests")["iniconfig"] == "2.1.0"
+        # A later cut-off keeps the existing pin (no silent upgrade) until asked to upgrade it.
+        project.replace("pyproject.toml", '"2025-09-01"', '"2026-01-01"')
+        _lock(project)
+        assert _locked_set(project, "tests")["iniconfig"] == "2.1.0"
+        _lock(project, "--upgrade-package", "iniconfig")
+        assert _locked_set(project, "tests")["iniconfig"] == "2.3.0"
+
+
+class TestInstallFromLock:
+    @pytest.mark.parametrize("backend", ["uv", "virtualenv"])
+    def test_sessions_get_exactly_the_locked_versions(self, make_project, backend):
+        """tests installs exactly the lock's pins (plus the project), with either backend."""
+        project = make_project("lock-basic")
+        project.replace(
+            "pyproject.toml", "[tool.noxkit]\n", f'[tool.noxkit]\nvenv-backend = "{backend}"\n'
+        )
+        _lock(project)
+        run = project.nox("-s", "tests")
+        assert run.returncode == 0, run
+        assert "--require-hashes --no-deps -r" in run.output, run
+        digest = tomllib.loads(project.read("noxkit.lock"))["digest"]
+        assert f"lock: noxkit.lock {digest} (fresh)" in run.output, run
+        installed = _installed(project, "tests-3-11")
+        installed.pop("srcpkg")
+        for name in _SEEDED:
+            installed.pop(name, None)
+        assert installed == _locked_set(project, "tests")
+
+    @pytest.mark.parametrize("backend", ["uv", "virtualenv"])
+    def test_tampered_hash_fails_and_leaves_no_environment(self, make_project, backend):
+        """A wrong hash fails the install naming the package and both hashes; env removed."""
+        project = make_project("lock-basic")
+        project.replace(
+            "pyproject.toml", "[tool.noxkit]\n", f'[tool.noxkit]\nvenv-backend = "{backend}"\n'
+        )
+        _lock(project)
+        text = project.read("noxkit.lock")
+        block_start = text.index('name = "iniconfig"')
+        block_end = text.find("[[package]]", block_start)
+        block = text[block_start : block_end if block_end > 0 else len(text)]
+        tampered = re.sub(r'"sha256:[0-9a-f]', '"sha256:f', block)
+        tampered = re.sub(r'"sha256:f', '"sha256:e', tampered) if tampered == block else tampered
+        project.write("noxkit.lock", text.replace(block, tampered))
+        run = project.nox("-s", "tests")
+        assert run.returncode == 1, run
+        line = next(ln for ln in run.output.splitlines() if "hash mismatch installing" in ln)
+        assert re.search(
+            r"iniconfig==[\d.]+: the download has sha256:[0-9a-f]{64}, "
+            r"the lock has sha256:[0-9a-f]{64}",
+            line,
+        ), run
+        assert line.endswith("the environment was removed"), run
+        assert not (project.path / ".nox" / "tests-3-11").exists()
+
+    def test_hostile_outer_settings_are_ignored_and_said(self, make_project, tmp_path):
+        """UV_CONSTRAINT / PIP_CONSTRAINT / UV_INDEX_URL from the shell do not change installs."""
+        project = make_project("lock-basic")
+        _lock(project)
+        constraints = tmp_path / "constraints.txt"
+        constraints.write_text("ruff==0.6.0\n", encoding="utf-8")
+        hostile = {
+            "UV_CONSTRAINT": str(constraints),
+            "PIP_CONSTRAINT": str(constraints),
+            "UV_INDEX_URL": "http://127.0.0.1:9/simple",
+        }
+        run = project.nox("-s", "lint", env=hostile)
+        assert run.returncode == 0, run
+        line = next(ln for ln in run.output.splitlines() if "lock installs ignore outer" in ln)
+        for name in hostile:
+            assert name in line, run
+        assert _installed(project, "lint")["ruff"] == _locked_set(project, "lint")["ruff"]
+
+    def test_allowed_outer_settings_are_said(self, make_project):
+        """allow-environment passes a setting through, and the header says so."""
+        project = make_project("lock-basic")
+        project.append(
+            "pyproject.toml", '\n[tool.noxkit.lock]\nallow-environment = ["UV_INDEX_URL"]\n'
+        )
+        _lock(project)
+        run = project.nox("-s", "lint", env={"UV_INDEX_URL": "https://pypi.org/simple"})
+        assert run.returncode == 0, run
+        assert (
+            "lock installs honour outer settings ([tool.noxkit.lock] allow-environment): "
+            "UV_INDEX_URL" in run.output
+        ), run
+
+    def test_missing_requirement_fails_naming_it(self, make_project):
+        """With on-stale = warn, a requirement absent from the lock still fails, named."""
+        project = make_project("lock-basic")
+        project.append("pyproject.toml", '\n[tool.noxkit.lock]\non-stale = "warn"\n')
+        _lock(project)
+        project.append("pyproject.toml", '\n[tool.noxkit.tests]\ndeps = ["freezegun"]\n')
+        run = project.nox("-s", "tests")
+        assert run.returncode == 1, run
+        assert "noxkit.lock is stale: session `tests` changed: +freezegun" in run.output, run
+        assert "installing from it anyway: on-stale = 'warn'" in run.output, run
+        assert "requirement 'freezegun' is missing from noxkit.lock" in run.output, run
+
+
+class TestBrokenLock:
+    def test_invalid_syntax_is_one_line_with_path_and_line(self, make_project):
+        """A lock broken by hand: one line with path and line, exit 2, nothing run."""
+        project = make_project("lock-basic")
+        _lock(project)
+        project.replace("noxkit.lock", "[sets]", "[sets")
+        run = project.nox("-s", "lint")
+        assert run.returncode == 2, run
+        line = _one_line_error(run)
+        assert re.search(r"noxkit\.lock:\d+:\d+: invalid TOML", line), run
+        assert "Running session" not in run.output, run
+
+    def test_unpinned_entry_is_refused_before_installing(self, make_project):
+        """An entry edited to a range is refused by name, exit 2, before any install."""
+        project = make_project("lock-basic")
+        _lock(project)
+        text = project.read("noxkit.lock")
+        pinned = re.search(r'"(ruff==[\d.]+)"', text)
+        assert pinned
+        project.write("noxkit.lock", text.replace(pinned.group(0), '"ruff>=0.6"'))
+        run = project.nox("-s", "lint")
+        assert run.returncode == 2, run
+        line = _one_line_error(run)
+        assert "entry 'ruff>=0.6' of set 'fmt' is not pinned (name==version)" in line, run
+        assert re.search(r"noxkit\.lock:\d+: ", line), run
+        assert not (project.path / ".nox" / "lint").exists()
