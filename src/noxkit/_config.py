@@ -315,7 +315,7 @@ class LockConfig:
 
 @dataclass(frozen=True)
 class DocsConfig:
-    """The `docs` session (see docs/docs-and-release.md)."""
+    """The `docs` session (see docs/docs.md)."""
 
     output_dir: str | None = _key(
         None,
@@ -353,7 +353,7 @@ class DocsConfig:
 
 @dataclass(frozen=True)
 class ReleaseConfig:
-    """The `release` session (see docs/docs-and-release.md)."""
+    """The `release` session (see docs/release.md)."""
 
     branch: str = _key("main", "string", "The only branch a release is made from.", '"trunk"')
     tag_format: str = _key(

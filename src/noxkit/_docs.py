@@ -121,7 +121,7 @@ def build_docs(
 ) -> None:
     """Build the site with warnings as errors; ``--serve`` in ``extra_args`` previews it live.
 
-    The project's install is the docs session's (see :func:`noxkit.steps.install`); a live
+    The project's install is the docs session's (see `noxkit.steps.install`); a live
     preview of a Sphinx site also needs sphinx-autobuild, installed here on demand.
     """
     serve = _SERVE in extra_args

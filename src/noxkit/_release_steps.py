@@ -1,7 +1,7 @@
 """The `release` steps: read git, check the preconditions, run the gate, write, commit, tag.
 
 git runs as an external command through the session (it is the project's VCS, not a tool to
-install); the decisions are made by the pure functions of :mod:`noxkit._release`.
+install); the decisions are made by the pure functions of `noxkit._release`.
 """
 
 from __future__ import annotations

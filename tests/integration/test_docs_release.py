@@ -93,7 +93,9 @@ class TestDocsSession:
         project = make_project("src-clean")
         run = project.nox("-s", "docs")
         assert run.returncode == 0, run
-        assert "Session docs skipped: no docs configuration found (looked for mkdocs.yml" in run.output
+        assert (
+            "Session docs skipped: no docs configuration found (looked for mkdocs.yml" in run.output
+        )
 
     def test_docs_is_not_in_the_default_run(self, make_project):
         """`nox -l` lists docs and release as on-request sessions."""
@@ -202,4 +204,6 @@ class TestRelease:
         commit(released, "docs: more words")
         run = released.nox("-s", "release", "--", "--dry-run")
         assert run.returncode == 1, run
-        assert "nothing to release: no feat, fix, perf or breaking commit since v1.1.0" in run.output
+        assert (
+            "nothing to release: no feat, fix, perf or breaking commit since v1.1.0" in run.output
+        )
