@@ -126,10 +126,18 @@ def _default_gate(plan: Plan) -> tuple[str, ...]:
 
 def _check_tree(session: nox.Session, plan: Plan) -> None:
     """Refuse anything but a clean tree on the release branch."""
-    try:
-        _git(session, "rev-parse", "--show-toplevel")
-    except CommandFailed:
-        raise _fail(session, "release refused: not a git checkout") from None
+    # git exits 128 outside a repository; that is an answer here, not a crash to log.
+    inside = session.run(
+        "git",
+        "rev-parse",
+        "--is-inside-work-tree",
+        silent=True,
+        log=False,
+        external=True,
+        success_codes=[0, 128],
+    )
+    if not (isinstance(inside, str) and inside.strip() == "true"):
+        raise _fail(session, "release refused: not a git checkout")
     branch = _git(session, "rev-parse", "--abbrev-ref", "HEAD").strip()
     wanted = plan.config.settings.release.branch
     if branch != wanted:

@@ -88,6 +88,18 @@ class TestDocsSession:
         assert (project.path / "build" / "site" / "index.html").is_file()
         assert not (project.path / "site").exists()
 
+    def test_sphinx_site_builds_with_warnings_as_errors(self, make_project):
+        """A docs/conf.py project builds with sphinx-build -W; an unknown reference fails it."""
+        project = make_project("docs-sphinx")
+        run = project.nox("-s", "docs")
+        assert run.returncode == 0, run
+        assert "sphinx-build -W --keep-going -b html" in run.output, run
+        assert (project.path / "docs" / "_build" / "html" / "usage.html").is_file()
+        project.append("docs/usage.rst", "\nSee :ref:`nowhere`.\n")
+        run = project.nox("-s", "docs")
+        assert run.returncode == 1, run
+        assert "undefined label: 'nowhere'" in run.output, run
+
     def test_project_without_docs_is_skipped_with_a_reason(self, make_project):
         """No mkdocs.yml or conf.py: the session is skipped, not failed, and says why."""
         project = make_project("src-clean")
@@ -207,3 +219,11 @@ class TestRelease:
         assert (
             "nothing to release: no feat, fix, perf or breaking commit since v1.1.0" in run.output
         )
+
+    def test_outside_git_is_refused(self, make_project):
+        """A project that is not a git checkout cannot be released."""
+        project = make_project("release-static")
+        run = project.nox("-s", "release", "--", "--dry-run")
+        assert run.returncode == 1, run
+        assert "release refused: not a git checkout" in run.output, run
+        assert "fatal:" not in run.output, run

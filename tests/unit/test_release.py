@@ -106,7 +106,9 @@ class TestChangelog:
         old = "# Changelog\n\nNotes.\n\n## 1.0.0 (2025-01-01)\n\n- x\n"
         new = insert_section(old, "## 1.1.0 (2026-01-01)\n\n- y\n")
         assert new == (
-            "# Changelog\n\nNotes.\n\n## 1.1.0 (2026-01-01)\n\n- y\n\n## 1.0.0 (2025-01-01)\n\n- x\n"
+            "# Changelog\n\nNotes.\n\n"
+            "## 1.1.0 (2026-01-01)\n\n- y\n\n"
+            "## 1.0.0 (2025-01-01)\n\n- x\n"
         )
 
     def test_missing_changelog_gets_a_title(self):
