@@ -57,7 +57,7 @@ def test_noxkit_site_builds_with_warnings_as_errors(tmp_path):
     copy.mkdir()
     for name in ("src", "docs", "tools"):
         shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("pyproject.toml", "noxfile.py", "mkdocs.yml", "README.md"):
+    for name in ("pyproject.toml", "noxfile.py", "mkdocs.yml", "README.md", "noxkit.lock"):
         shutil.copy2(ROOT / name, copy / name)
     project = Project(copy)
     run = project.nox("-s", "docs")
