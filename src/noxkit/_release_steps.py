@@ -115,10 +115,7 @@ def _changes(session: nox.Session, since: str | None) -> tuple[list[Change], int
 
 def _default_gate(plan: Plan) -> tuple[str, ...]:
     gate: list[str] = []
-    # The lock session's settings exist only where noxkit has the lockfile feature.
-    lock = getattr(plan.config.settings, "lock", None)
-    lock_path = getattr(lock, "path", None)
-    if "lock" in plan.sessions and lock_path and (plan.config.root / lock_path).is_file():
+    if (plan.config.root / plan.config.settings.lock.path).is_file():
         gate.append("lock -- --check")
     gate += ["build", "smoke"]
     return tuple(gate)

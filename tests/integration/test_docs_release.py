@@ -135,6 +135,21 @@ class TestRelease:
         assert git(released, "rev-parse", "HEAD") == head
         assert git(released, "tag", "--list") == "v1.0.0\n"
 
+    def test_a_lockfile_puts_its_check_first_in_the_gate(self, released):
+        """With a lockfile, `lock -- --check` gates the release before build and smoke, and passes."""
+        run = released.nox("-s", "lock")
+        assert run.returncode == 0, run
+        git(released, "add", "noxkit.lock")
+        git(released, "commit", "-qm", "build: lock the dependencies")
+        run = released.nox("-s", "release", "--", "--dry-run")
+        assert run.returncode == 0, run
+        assert "gate: nox -s lock -- --check; nox -s build; nox -s smoke" in run.output, run
+        run = released.nox("-s", "release", env=EPOCH)
+        assert run.returncode == 0, run
+        assert "nox -s lock -- --check" in run.output, run
+        assert "Session lock was successful" in run.output, run
+        assert git(released, "tag", "--list", "v1.1.0") == "v1.1.0\n"
+
     def test_breaking_change_bumps_major(self, released):
         """A `!` after the type makes the next version a major one."""
         commit(released, "feat!: rename the greeting function")
