@@ -136,7 +136,7 @@ class TestRelease:
         assert git(released, "tag", "--list") == "v1.0.0\n"
 
     def test_a_lockfile_puts_its_check_first_in_the_gate(self, released):
-        """With a lockfile, `lock -- --check` gates the release before build and smoke, and passes."""
+        """With a lockfile, `lock -- --check` gates the release first, and passes."""
         run = released.nox("-s", "lock")
         assert run.returncode == 0, run
         git(released, "add", "noxkit.lock")
