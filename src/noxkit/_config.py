@@ -29,9 +29,11 @@ __all__ = [
     "BuildConfig",
     "Config",
     "CoverageConfig",
+    "DocsConfig",
     "Layer",
     "LintConfig",
     "LockConfig",
+    "ReleaseConfig",
     "Settings",
     "SmokeConfig",
     "TestsConfig",
@@ -312,6 +314,74 @@ class LockConfig:
 
 
 @dataclass(frozen=True)
+class DocsConfig:
+    """The `docs` session (see docs/docs.md)."""
+
+    output_dir: str | None = _key(
+        None,
+        "string",
+        "Where the site is built, relative to the project. Default: `site` for MkDocs, "
+        "`docs/_build/html` for Sphinx.",
+        '"build/site"',
+    )
+    config: str | None = _key(
+        None,
+        "string",
+        "The docs configuration: an `mkdocs.yml` or a Sphinx `conf.py`. Default: `mkdocs.yml`, "
+        "`mkdocs.yaml`, `docs/conf.py`, `docs/source/conf.py` or `conf.py`, the first found.",
+        '"docs/mkdocs.yml"',
+    )
+    groups: tuple[str, ...] | None = _key(
+        None,
+        "string list",
+        "PEP 735 dependency groups to install. Default: `docs` when defined.",
+        '["docs"]',
+    )
+    deps: tuple[str, ...] = _key(
+        (),
+        "requirement list",
+        "Extra requirements. With no group and no deps: `mkdocs` or `sphinx` alone.",
+        '["mkdocs-material", "mkdocstrings[python]"]',
+    )
+    install_project: bool = _key(
+        True,
+        "boolean",
+        "Install the project (not editable) so API pages can import it.",
+        "false",
+    )
+
+
+@dataclass(frozen=True)
+class ReleaseConfig:
+    """The `release` session (see docs/release.md)."""
+
+    branch: str = _key("main", "string", "The only branch a release is made from.", '"trunk"')
+    tag_format: str = _key(
+        "v{version}", "string", "The tag name; `{version}` is replaced.", '"release-{version}"'
+    )
+    changelog: str = _key(
+        "CHANGELOG.md",
+        "string",
+        "The changelog the new section is written into (created when missing).",
+        '"docs/changelog.md"',
+    )
+    version_file: str | None = _key(
+        None,
+        "string",
+        'The file holding `__version__ = "..."`. Default: `[project] version` when static, '
+        "else the file the build backend reads; a VCS-derived version is only tagged.",
+        '"src/pkg/_version.py"',
+    )
+    gate: tuple[str, ...] | None = _key(
+        None,
+        "string list",
+        "nox sessions that must pass before anything is written (`name` or `name -- args`). "
+        "Default: `lock -- --check` when a lockfile exists, then `build` and `smoke`.",
+        '["tests", "build", "smoke"]',
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     """``[tool.noxkit]``: every value after validation and layering."""
 
@@ -362,6 +432,8 @@ class Settings:
     build: BuildConfig = _table(BuildConfig, "The `build` session.")
     smoke: SmokeConfig = _table(SmokeConfig, "The `smoke` session.")
     lock: LockConfig = _table(LockConfig, "The lockfile and the `lock` session.")
+    docs: DocsConfig = _table(DocsConfig, "The `docs` session.")
+    release: ReleaseConfig = _table(ReleaseConfig, "The `release` session.")
 
 
 @dataclass(frozen=True)

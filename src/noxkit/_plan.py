@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from nox.project import dependency_groups
 
 from noxkit._config import Config, ToolsConfig, load_config
+from noxkit._docs import docs_commands, docs_requirements, find_docs
 from noxkit._errors import ConfigError
 from noxkit._project import Project, inspect_project
 
@@ -21,7 +22,18 @@ if TYPE_CHECKING:
 
 __all__ = ["STANDARD_SESSIONS", "Plan", "SessionPlan", "build_plan", "load_plan"]
 
-STANDARD_SESSIONS = ("lint", "fmt", "typecheck", "tests", "coverage", "build", "smoke", "lock")
+STANDARD_SESSIONS = (
+    "lint",
+    "fmt",
+    "typecheck",
+    "tests",
+    "coverage",
+    "build",
+    "smoke",
+    "lock",
+    "docs",
+    "release",
+)
 """Every session noxkit can register, in registration order (the order `nox -l` shows)."""
 
 
@@ -44,6 +56,8 @@ class SessionPlan:
     commands: tuple[tuple[str, ...], ...] = ()
     """The tool commands, for people and for ``noxkit doctor``; ``{session}`` stands for the
     session's full name (``tests-3.12``)."""
+    venv_backend: str | None = None
+    """A backend of its own (``"none"`` for sessions that install nothing); None: the project's."""
 
 
 def _requirement(name: str, spec: str) -> str:
@@ -195,6 +209,28 @@ def _test_requirements(config: Config, project: Project) -> tuple[str, ...]:
         raise ConfigError(msg, path=str(config.root / "pyproject.toml")) from None
 
 
+def _docs_group_requirements(config: Config, project: Project) -> tuple[str, ...]:
+    """The requirements of the docs dependency groups (default: `docs`, when defined)."""
+    groups = config.settings.docs.groups
+    if groups is None:
+        groups = ("docs",) if "docs" in project.dependency_groups else ()
+    for group in groups:
+        if group not in project.dependency_groups:
+            listed = ", ".join(sorted(project.dependency_groups)) or "none"
+            msg = (
+                f"dependency group {group!r} ([tool.noxkit.docs] groups) is not defined in "
+                f"[dependency-groups] (defined: {listed})"
+            )
+            raise ConfigError(msg, path=str(config.root / "pyproject.toml"))
+    if not groups:
+        return ()
+    try:
+        return tuple(dependency_groups(config.pyproject, *groups))
+    except (LookupError, ValueError, TypeError) as exc:
+        msg = f"invalid [dependency-groups]: {exc}"
+        raise ConfigError(msg, path=str(config.root / "pyproject.toml")) from None
+
+
 def build_plan(config: Config, project: Project | None = None) -> Plan:
     """Plan every standard session of the project."""
     project = project or inspect_project(config)
@@ -302,6 +338,27 @@ def build_plan(config: Config, project: Project | None = None) -> Plan:
             commands=(("uv", "pip", "compile", "--universal", "--generate-hashes"),),
         ),
     }
+    site = find_docs(config)
+    sessions["docs"] = SessionPlan(
+        name="docs",
+        description="Build the documentation with warnings as errors (-- --serve: live preview).",
+        python=None,
+        default=False,
+        requirements=unique(
+            docs_requirements(site, _docs_group_requirements(config, project)),
+            settings.docs.deps,
+        ),
+        install_project=site is not None and settings.docs.install_project,
+        commands=(tuple(docs_commands(site)),) if site is not None else (),
+    )
+    sessions["release"] = SessionPlan(
+        name="release",
+        description="Version, changelog and tag from conventional commits (-- --dry-run).",
+        python=None,
+        default=False,
+        venv_backend="none",
+        commands=(("git", "tag", "-a", settings.release.tag_format),),
+    )
     if config.profile is not None:
         for name, extra in config.profile.sessions.items():
             if name in sessions:

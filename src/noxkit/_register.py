@@ -79,6 +79,21 @@ def _lock(session: nox.Session, plan: Plan) -> None:
     steps.lock(session, plan, session.posargs)
 
 
+def _docs(session: nox.Session, plan: Plan) -> None:
+    site = steps.docs_site(session, plan)
+    steps.install(session, plan, "docs")
+    steps.build_docs(session, plan, site, session.posargs)
+
+
+def _release(session: nox.Session, plan: Plan) -> None:
+    release = steps.plan_release(session, plan, session.posargs)
+    if release.dry_run:
+        session.log("dry run: nothing was written, no gate was run, no tag was created")
+        return
+    steps.release_gate(session, plan, release)
+    steps.write_release(session, plan, release)
+
+
 _BODIES: dict[str, SessionBody] = {
     "lint": _lint,
     "fmt": _fmt,
@@ -88,6 +103,8 @@ _BODIES: dict[str, SessionBody] = {
     "build": _build,
     "smoke": _smoke,
     "lock": _lock,
+    "docs": _docs,
+    "release": _release,
 }
 
 
@@ -179,7 +196,7 @@ def _register(
         decorate = nox.session(
             python=list(python_arg) if isinstance(python_arg, tuple) else python_arg,
             name=name,
-            venv_backend=plan.config.settings.venv_backend,
+            venv_backend=session_plan.venv_backend or plan.config.settings.venv_backend,
             default=session_plan.default,
             requires=requires,
             tags=[name],

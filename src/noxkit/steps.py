@@ -38,7 +38,9 @@ from noxkit._build import (
     write_sha256sums,
 )
 from noxkit._coverage import coverage_ini, project_coverage_config
+from noxkit._docs import DocsSite, build_docs, docs_site
 from noxkit._errors import ConfigError, StepError
+from noxkit._release_steps import ReleasePlan, plan_release, release_gate, write_release
 from noxkit._report import header_lines
 
 if TYPE_CHECKING:
@@ -51,19 +53,26 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Artifacts",
+    "DocsSite",
+    "ReleasePlan",
     "build_dists",
+    "build_docs",
     "check_dists",
     "coverage_report",
+    "docs_site",
     "header",
     "install",
     "lock",
     "mypy",
+    "plan_release",
     "pytest",
+    "release_gate",
     "ruff_check",
     "ruff_format",
     "smoke",
     "smoke_folder",
     "verified_artifacts",
+    "write_release",
     "write_sha256sums",
 ]
 

@@ -1,0 +1,279 @@
+"""The `release` steps: read git, check the preconditions, run the gate, write, commit, tag.
+
+git runs as an external command through the session (it is the project's VCS, not a tool to
+install); the decisions are made by the pure functions of `noxkit._release`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from nox.command import CommandFailed
+from packaging.version import InvalidVersion, Version
+
+from noxkit._errors import StepError
+from noxkit._release import (
+    Change,
+    VersionSource,
+    bump,
+    find_version_source,
+    insert_section,
+    next_version,
+    parse_commit,
+    read_version,
+    render_section,
+    write_version,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import nox
+
+    from noxkit._plan import Plan
+
+__all__ = ["ReleasePlan", "plan_release", "release_gate", "write_release"]
+
+_DRY_RUN = "--dry-run"
+_SHOWN = 5  # dirty files named in the refusal
+
+
+def _fail(session: nox.Session, message: str) -> StepError:
+    session.warn(message)
+    return StepError(message)
+
+
+def _git(session: nox.Session, *args: str) -> str:
+    output = session.run("git", *args, silent=True, log=False, external=True)
+    return output if isinstance(output, str) else ""
+
+
+@dataclass(frozen=True)
+class ReleasePlan:
+    """Everything one release will do, computed before anything is written."""
+
+    previous_tag: str | None
+    current: str
+    version: str
+    tag: str
+    changes: tuple[Change, ...]
+    source: VersionSource
+    section: str
+    dry_run: bool
+    gate: tuple[str, ...]
+
+
+def _parse_args(session: nox.Session, args: Sequence[str]) -> tuple[bool, str | None]:
+    dry_run = _DRY_RUN in args
+    rest = [a for a in args if a != _DRY_RUN]
+    if any(a.startswith("-") for a in rest) or len(rest) > 1:
+        msg = f"release takes [--dry-run] [VERSION], got: {' '.join(args)}"
+        raise _fail(session, msg)
+    return dry_run, rest[0] if rest else None
+
+
+def _tag_pattern(tag_format: str) -> re.Pattern[str]:
+    before, _, after = tag_format.partition("{version}")
+    return re.compile(re.escape(before) + r"(?P<version>.+)" + re.escape(after) + "$")
+
+
+def _last_tag(session: nox.Session, tag_format: str) -> tuple[str, str] | None:
+    """The highest release tag reachable from HEAD, and its version."""
+    pattern = _tag_pattern(tag_format)
+    found: list[tuple[Version, str, str]] = []
+    for tag in _git(session, "tag", "--merged", "HEAD").split():
+        match = pattern.match(tag)
+        if match:
+            try:
+                found.append((Version(match.group("version")), tag, match.group("version")))
+            except InvalidVersion:
+                continue
+    if not found:
+        return None
+    _, tag, version = max(found)
+    return tag, version
+
+
+def _changes(session: nox.Session, since: str | None) -> tuple[list[Change], int]:
+    """Conventional commits since ``since`` (oldest first), and how many commits there were."""
+    span = [f"{since}..HEAD"] if since else ["HEAD"]
+    log = _git(session, "log", "--reverse", "--format=%H%x1f%B%x1e", *span)
+    records = [r.strip("\n") for r in log.split("\x1e") if r.strip()]
+    changes = []
+    for record in records:
+        sha, _, message = record.partition("\x1f")
+        change = parse_commit(sha, message)
+        if change is not None:
+            changes.append(change)
+    return changes, len(records)
+
+
+def _default_gate(plan: Plan) -> tuple[str, ...]:
+    gate: list[str] = []
+    if (plan.config.root / plan.config.settings.lock.path).is_file():
+        gate.append("lock -- --check")
+    gate += ["build", "smoke"]
+    return tuple(gate)
+
+
+def _check_tree(session: nox.Session, plan: Plan) -> None:
+    """Refuse anything but a clean tree on the release branch."""
+    # git exits 128 outside a repository; that is an answer here, not a crash to log.
+    inside = session.run(
+        "git",
+        "rev-parse",
+        "--is-inside-work-tree",
+        silent=True,
+        log=False,
+        external=True,
+        success_codes=[0, 128],
+    )
+    if not (isinstance(inside, str) and inside.strip() == "true"):
+        raise _fail(session, "release refused: not a git checkout")
+    branch = _git(session, "rev-parse", "--abbrev-ref", "HEAD").strip()
+    wanted = plan.config.settings.release.branch
+    if branch != wanted:
+        msg = (
+            f"release refused: on branch {branch!r}, releases are made from {wanted!r} "
+            "([tool.noxkit.release] branch)"
+        )
+        raise _fail(session, msg)
+    dirty = [line[3:] for line in _git(session, "status", "--porcelain").splitlines() if line]
+    if dirty:
+        more = len(dirty) - _SHOWN
+        shown = ", ".join(dirty[:_SHOWN]) + (f" and {more} more" if more > 0 else "")
+        msg = f"release refused: the working tree is not clean ({shown}); commit or stash first"
+        raise _fail(session, msg)
+
+
+def _release_date() -> str:
+    # SOURCE_DATE_EPOCH makes the changelog reproducible (and tests deterministic).
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = (
+        datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        if epoch
+        else datetime.now(tz=timezone.utc)
+    )
+    return when.date().isoformat()
+
+
+def plan_release(session: nox.Session, plan: Plan, args: Sequence[str] = ()) -> ReleasePlan:
+    """Check the tree and branch, then compute the version, changelog section and tag.
+
+    ``args``: ``--dry-run`` and an optional explicit version (which wins over the commits).
+    """
+    dry_run, explicit = _parse_args(session, args)
+    settings = plan.config.settings.release
+    _check_tree(session, plan)
+    source = find_version_source(
+        plan.config.root, plan.config.pyproject, plan.project.package_paths, settings.version_file
+    )
+    if source is None:
+        msg = (
+            "release: cannot tell where the version is kept; set [tool.noxkit.release] "
+            "version-file to the file holding __version__"
+        )
+        raise _fail(session, msg)
+    if source.path is not None and not source.path.is_file():
+        raise _fail(session, f"release: version file {source.path} does not exist")
+    last = _last_tag(session, settings.tag_format)
+    changes, count = _changes(session, last[0] if last else None)
+    current = last[1] if last else (read_version(source) or "0.0.0")
+    since = f"since {last[0]}" if last else "in the whole history (no release tag yet)"
+    if explicit is not None:
+        try:
+            if Version(explicit) <= Version(current):
+                raise _fail(session, f"release: {explicit} is not newer than {current}")
+        except InvalidVersion:
+            raise _fail(session, f"release: {explicit!r} is not a valid version") from None
+        version = explicit
+    else:
+        kind = bump(changes)
+        if kind is None:
+            msg = (
+                f"release: nothing to release: no feat, fix, perf or breaking commit {since} "
+                f"({count} commits); pass a version to release anyway (`-- 1.2.3`)"
+            )
+            raise _fail(session, msg)
+        version = next_version(current, kind)
+    tag = settings.tag_format.format(version=version)
+    if _git(session, "tag", "--list", tag).strip():
+        raise _fail(session, f"release refused: the tag {tag} already exists")
+    release = ReleasePlan(
+        previous_tag=last[0] if last else None,
+        current=current,
+        version=version,
+        tag=tag,
+        changes=tuple(changes),
+        source=source,
+        section=render_section(version, _release_date(), changes),
+        dry_run=dry_run,
+        gate=settings.gate if settings.gate is not None else _default_gate(plan),
+    )
+    _describe(session, plan, release, since, count)
+    return release
+
+
+def _describe(
+    session: nox.Session, plan: Plan, release: ReleasePlan, since: str, count: int
+) -> None:
+    root = plan.config.root
+    session.log(
+        f"release: {release.current} -> {release.version} "
+        f"({len(release.changes)} conventional of {count} commits {since})"
+    )
+    if release.source.path is None:
+        session.log("version: derived from git tags; only the tag is created")
+    else:
+        where = "[project] version" if release.source.kind == "pyproject" else "__version__"
+        session.log(f"version: {release.source.path.relative_to(root)} ({where})")
+    session.log(f"changelog: {plan.config.settings.release.changelog}")
+    for line in release.section.rstrip("\n").splitlines():
+        session.log(f"  | {line}")
+    session.log(f"tag: {release.tag}")
+    gate = "; ".join(f"nox -s {g}" for g in release.gate) or "none"
+    session.log(f"gate: {gate}")
+
+
+def release_gate(session: nox.Session, plan: Plan, release: ReleasePlan) -> None:
+    """Run each gate session with nox, in order; the first failure refuses the release."""
+    del plan
+    for entry in release.gate:
+        name, _, rest = entry.partition(" -- ")
+        if name.strip() == "release":
+            raise _fail(session, "release refused: the gate cannot contain release itself")
+        command = [sys.executable, "-m", "nox", "--non-interactive", "-s", name.strip()]
+        if rest.strip():
+            command += ["--", *rest.split()]
+        try:
+            session.run(*command, external=True)
+        except CommandFailed:
+            msg = f"release refused: the gate `nox -s {entry}` failed; nothing was written"
+            raise _fail(session, msg) from None
+
+
+def write_release(session: nox.Session, plan: Plan, release: ReleasePlan) -> None:
+    """Write the version and the changelog, commit them, and create the annotated tag."""
+    root = plan.config.root
+    changed: list[str] = []
+    if release.source.path is not None:
+        release.source.path.write_text(
+            write_version(release.source, release.version), encoding="utf-8"
+        )
+        changed.append(str(release.source.path.relative_to(root)))
+    changelog = root / plan.config.settings.release.changelog
+    old = changelog.read_text(encoding="utf-8") if changelog.is_file() else ""
+    changelog.parent.mkdir(parents=True, exist_ok=True)
+    changelog.write_text(insert_section(old, release.section), encoding="utf-8")
+    changed.append(plan.config.settings.release.changelog)
+    _git(session, "add", "--", *changed)
+    _git(session, "commit", "--quiet", "-m", f"chore(release): {release.version}")
+    _git(session, "tag", "-a", release.tag, "-m", f"Release {release.version}")
+    branch = plan.config.settings.release.branch
+    session.log(f"released {release.version}: committed {', '.join(changed)}, tagged {release.tag}")
+    session.log(f"publish with: git push --follow-tags origin {branch}")
