@@ -170,6 +170,13 @@ class TestsConfig:
     args: tuple[str, ...] = _key(
         (), "string list", "Extra pytest arguments, before any posargs.", '["-q", "tests/unit"]'
     )
+    durations_file: str = _key(
+        ".noxkit-durations.json",
+        "string",
+        "Recorded test durations that balance shards (`--shard K/N`), relative to the project; "
+        "refresh with `nox -s tests -- --store-durations` and commit it.",
+        '"tests/durations.json"',
+    )
 
 
 @dataclass(frozen=True)
