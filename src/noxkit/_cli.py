@@ -8,10 +8,19 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from noxkit._cigen import (
+    CiOptions,
+    default_path,
+    github_workflow,
+    gitlab_ci,
+    lock_file,
+    noxfile_deps,
+)
 from noxkit._config import load_config
 from noxkit._doctor import diagnose, render
 from noxkit._errors import ConfigError
-from noxkit._plan import build_plan
+from noxkit._init import init_project
+from noxkit._plan import build_plan, load_plan
 from noxkit._profiles import load_profile
 from noxkit._version import __version__
 
@@ -49,7 +58,81 @@ def _parser() -> argparse.ArgumentParser:
         "--profile", help="diagnose with this profile (as a team's register() wrapper would)"
     )
     doctor.set_defaults(func=_doctor)
+    _add_ci_commands(sub)
     return parser
+
+
+def _add_ci_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    ci = sub.add_parser("ci", help="write the CI configuration that runs the noxkit sessions")
+    ci.add_argument("provider", choices=["github", "gitlab"])
+    ci.add_argument("--shards", type=int, default=1, help="split the tests into N jobs")
+    ci.add_argument("--check", action="store_true", help="fail if the committed file is stale")
+    ci.add_argument("--output", help="where to write (default: the provider's usual path)")
+    ci.add_argument("-C", "--root", default=".", help="the project folder (default: .)")
+    ci.set_defaults(func=_ci_command)
+
+    init = sub.add_parser("init", help="add a noxfile, [tool.noxkit] and a CI workflow")
+    init.add_argument("--ci", choices=["github", "gitlab", "none"], default="github")
+    init.add_argument("--force", action="store_true", help="overwrite existing files")
+    init.add_argument("-C", "--root", default=".", help="the project folder (default: .)")
+    init.set_defaults(func=_init_command)
+
+
+def _generate(provider: str, root: Path, shards: int) -> str:
+    plan = load_plan(root)
+    options = CiOptions(
+        shards=shards,
+        noxfile_deps=noxfile_deps(root / "noxfile.py"),
+        lock=lock_file(plan),
+    )
+    return github_workflow(plan, options) if provider == "github" else gitlab_ci(plan, options)
+
+
+def _ci_command(args: argparse.Namespace) -> int:
+    root = Path(args.root).resolve()
+    if args.shards < 1:
+        raise ConfigError(f"--shards must be at least 1, got {args.shards}")
+    text = _generate(args.provider, root, args.shards)
+    relative = args.output or default_path(args.provider)
+    path = root / relative
+    current = path.read_text(encoding="utf-8") if path.is_file() else None
+    if args.check:
+        if current == text:
+            print(f"{relative} is up to date")
+            return 0
+        state = "is missing" if current is None else "differs from what noxkit generates"
+        shards = f" --shards {args.shards}" if args.shards > 1 else ""
+        print(
+            f"noxkit: {relative} {state}; run `noxkit ci {args.provider}{shards}` "
+            "and commit the result",
+            file=sys.stderr,
+        )
+        return 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {relative}" + (" (unchanged)" if current == text else ""))
+    return 0
+
+
+def _init_command(args: argparse.Namespace) -> int:
+    root = Path(args.root).resolve()
+    result = init_project(root, force=args.force)
+    if args.ci != "none":
+        relative = default_path(args.ci)
+        path = root / relative
+        if path.exists() and not args.force:
+            result.kept.append(relative)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(_generate(args.ci, root, 1), encoding="utf-8")
+            result.written.append(relative)
+    for name in result.written:
+        print(f"wrote {name}")
+    for name in result.kept:
+        print(f"kept {name}: it exists (--force overwrites files; the table is never replaced)")
+    if result.written:
+        print("next: `nox -l` lists the sessions, `nox` runs the pipeline")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -172,6 +172,13 @@ class TestsConfig:
     args: tuple[str, ...] = _key(
         (), "string list", "Extra pytest arguments, before any posargs.", '["-q", "tests/unit"]'
     )
+    durations_file: str = _key(
+        ".noxkit-durations.json",
+        "string",
+        "Recorded test durations that balance shards (`--shard K/N`), relative to the project; "
+        "refresh with `nox -s tests -- --store-durations` and commit it.",
+        '"tests/durations.json"',
+    )
 
 
 @dataclass(frozen=True)
@@ -382,6 +389,18 @@ class ReleaseConfig:
 
 
 @dataclass(frozen=True)
+class CiConfig:
+    """What `noxkit ci github|gitlab` generates beyond the default sessions."""
+
+    extra_sessions: tuple[str, ...] = _key(
+        (),
+        "string list",
+        "Sessions that are not run by default but get a CI job too (`smoke` runs `build` first).",
+        '["smoke", "docs"]',
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     """``[tool.noxkit]``: every value after validation and layering."""
 
@@ -434,6 +453,7 @@ class Settings:
     lock: LockConfig = _table(LockConfig, "The lockfile and the `lock` session.")
     docs: DocsConfig = _table(DocsConfig, "The `docs` session.")
     release: ReleaseConfig = _table(ReleaseConfig, "The `release` session.")
+    ci: CiConfig = _table(CiConfig, "Generated CI configuration (`noxkit ci`).")
 
 
 @dataclass(frozen=True)

@@ -94,6 +94,19 @@ def _release(session: nox.Session, plan: Plan) -> None:
     steps.write_release(session, plan, release)
 
 
+# Sessions that may run beside others under `nox -j`. `fmt` rewrites files that `lint` and
+# `typecheck` read, so it runs alone.
+_PARALLEL_SAFE = frozenset({"lint", "typecheck", "tests", "coverage"})
+
+# Under `nox -j` sessions start in registration order, so the longest chain (`tests`, then the
+# `coverage` that waits for it) goes first; the quick checks fill the other workers.
+_START_FIRST = ("tests",)
+
+
+def _registration_order(names: list[str]) -> list[str]:
+    return [n for n in _START_FIRST if n in names] + [n for n in names if n not in _START_FIRST]
+
+
 _BODIES: dict[str, SessionBody] = {
     "lint": _lint,
     "fmt": _fmt,
@@ -181,7 +194,7 @@ def _register(
     skipped |= set(_check_names(plan.config.settings.skip, "[tool.noxkit] skip", known))
     existing = nox.registry.get()
     registered: dict[str, Any] = {}
-    for name in known:
+    for name in _registration_order(known):
         if name not in wanted or name in skipped:
             continue
         if name in existing:
@@ -200,6 +213,7 @@ def _register(
             default=session_plan.default,
             requires=requires,
             tags=[name],
+            allow_parallel=name in _PARALLEL_SAFE,
         )
         registered[name] = decorate(_make_session(plan, session_plan, bodies[name]))
     remember(plan)

@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import time
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
+from nox.command import CommandFailed
 from packaging.requirements import Requirement
 
 from noxkit import _lock, _lockrun
@@ -37,11 +39,20 @@ from noxkit._build import (
     verified_artifacts,
     write_sha256sums,
 )
+from noxkit._ci import (
+    code_quality,
+    detect_provider,
+    github_annotation,
+    junit_failures,
+    merge_code_quality,
+    mypy_findings,
+)
 from noxkit._coverage import coverage_ini, project_coverage_config
 from noxkit._docs import DocsSite, build_docs, docs_site
 from noxkit._errors import ConfigError, StepError
 from noxkit._release_steps import ReleasePlan, plan_release, release_gate, write_release
 from noxkit._report import header_lines
+from noxkit._sharding import shard_request
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -155,11 +166,37 @@ def lock(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()) -> No
     _lockrun.lock(session, plan, extra_args)
 
 
+def _code_quality_file(session: nox.Session, plan: Plan) -> Path:
+    return plan.output_dir / "codequality" / f"{session.name}.json"
+
+
 def ruff_check(
     session: nox.Session, plan: Plan, extra_args: Sequence[str] = (), *, fix: bool = False
 ) -> None:
-    """``ruff check`` (with ``--fix`` in ``fmt``); extra arguments go to ruff."""
-    session.run(*plan.ruff_check_command(fix=fix), *extra_args, external="error")
+    """``ruff check`` (with ``--fix`` in ``fmt``); extra arguments go to ruff.
+
+    In CI, findings also go out in the provider's format first (GitHub annotations, a GitLab
+    Code Quality report); the plain run that follows is the one that passes or fails.
+    """
+    command = plan.ruff_check_command(fix=fix)
+    provider = None if fix else detect_provider(os.environ)
+    if provider == "github":
+        session.run(
+            *command, "--output-format=github", *extra_args, success_codes=[0, 1], external="error"
+        )
+    elif provider == "gitlab":
+        report = _code_quality_file(session, plan)
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.unlink(missing_ok=True)
+        session.run(
+            *command,
+            "--output-format=gitlab",
+            f"--output-file={report}",
+            *extra_args,
+            success_codes=[0, 1],
+            external="error",
+        )
+    session.run(*command, *extra_args, external="error")
 
 
 def ruff_format(
@@ -175,7 +212,25 @@ def mypy(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()) -> No
         command = plan.mypy_command()
     except ConfigError as exc:
         raise _fail(session, str(exc)) from None
-    session.run(*command, *extra_args, external="error")
+    provider = detect_provider(os.environ)
+    if provider is None:
+        session.run(*command, *extra_args, external="error")
+        return
+    # In CI the output is read as well as shown, to turn each error into the provider's format.
+    output = session.run(*command, *extra_args, silent=True, success_codes=[0, 1], external="error")
+    text = output if isinstance(output, str) else ""
+    sys.stdout.write(text)
+    sys.stdout.flush()
+    findings = mypy_findings(text)
+    if provider == "github":
+        for finding in findings:
+            print(github_annotation(finding), flush=True)  # noqa: T201 - GitHub reads stdout
+    else:
+        report = _code_quality_file(session, plan)
+        report.unlink(missing_ok=True)
+        merge_code_quality(report, code_quality(findings, check="mypy"))
+    if any(f.severity == "error" for f in findings) or "error:" in text:
+        raise _fail(session, f"mypy found {len(findings)} problem(s)")
 
 
 def _write_coverage_rc(plan: Plan) -> Path:
@@ -209,21 +264,35 @@ def pytest(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()) -> 
     A run that collected no test fails, unless ``[tool.noxkit.tests] allow-no-tests``: a green
     run that tested nothing is how broken test discovery slips through CI.
     """
+    try:
+        request = shard_request(extra_args, os.environ)
+    except ValueError as exc:
+        raise _fail(session, str(exc)) from None
+    run_name = session.name + request.suffix
     rcfile = _write_coverage_rc(plan)
-    data_file = plan.coverage_file(session.name)
+    data_file = plan.coverage_file(run_name)
     shutil.rmtree(data_file.parent, ignore_errors=True)
     data_file.parent.mkdir(parents=True)
-    junit = plan.junit_path(session.name)
+    junit = plan.junit_path(run_name)
     junit.parent.mkdir(parents=True, exist_ok=True)
     junit.unlink(missing_ok=True)
     env = {"COVERAGE_RCFILE": str(rcfile), "COVERAGE_FILE": str(data_file)}
-    session.run(
-        *plan.pytest_command(session.name),
-        *extra_args,
-        env=env,
-        success_codes=[0, 5],
-        external="error",
-    )
+    env |= request.plugin_env(os.environ)
+    durations = plan.config.root / plan.config.settings.tests.durations_file
+    try:
+        session.run(
+            *plan.pytest_command(run_name),
+            *request.plugin_args(durations),
+            *request.posargs,
+            env=env,
+            success_codes=[0, 5],
+            external="error",
+        )
+    except CommandFailed:
+        if detect_provider(os.environ) == "github":
+            for finding in junit_failures(junit, plan.config.root):
+                print(github_annotation(finding), flush=True)  # noqa: T201 - GitHub reads stdout
+        raise
     ran = _count_tests(junit)
     if ran == 0 and not plan.config.settings.tests.allow_no_tests:
         msg = (
