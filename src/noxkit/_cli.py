@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from noxkit._cigen import (
     CiOptions,
@@ -59,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     doctor.set_defaults(func=_doctor)
     _add_ci_commands(sub)
+    _add_report_parser(sub)
     return parser
 
 
@@ -133,6 +134,41 @@ def _init_command(args: argparse.Namespace) -> int:
     if result.written:
         print("next: `nox -l` lists the sessions, `nox` runs the pipeline")
     return 0
+
+
+def _add_report_parser(sub: Any) -> None:  # noqa: ANN401 - argparse's private subparsers type
+    report = sub.add_parser("report", help="work with run reports (run-report.json)")
+    report_sub = report.add_subparsers(dest="report_command", required=True, metavar="COMMAND")
+    diff = report_sub.add_parser(
+        "diff",
+        help="say whether two runs had identical environments, and what differed",
+        description="Exit 0 when identical, 1 when they differ, 2 when a file is unreadable.",
+    )
+    diff.add_argument("a", help="the first run report (JSON)")
+    diff.add_argument("b", help="the second run report (JSON)")
+    diff.set_defaults(func=_report_diff_command)
+
+
+def _report_diff_command(args: argparse.Namespace) -> int:
+    """Compare the environments of two run reports: 0 identical, 1 different, 2 unreadable."""
+    from noxkit._runreport import diff_reports  # noqa: PLC0415
+
+    reports = []
+    for name in (args.a, args.b):
+        try:
+            data = json.loads(Path(name).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            print(f"noxkit: error: cannot read run report {name}: {exc}", file=sys.stderr)
+            return 2
+        if not isinstance(data, dict) or not isinstance(data.get("sessions"), list):
+            print(f"noxkit: error: {name} is not a noxkit run report", file=sys.stderr)
+            return 2
+        reports.append(data)
+    identical, lines = diff_reports(reports[0], reports[1])
+    for line in lines:
+        print(line)
+    print("identical environments" if identical else "environments differ")
+    return 0 if identical else 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:

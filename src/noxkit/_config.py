@@ -30,10 +30,12 @@ __all__ = [
     "Config",
     "CoverageConfig",
     "DocsConfig",
+    "EnvsConfig",
     "Layer",
     "LintConfig",
     "LockConfig",
     "ReleaseConfig",
+    "ReportConfig",
     "Settings",
     "SmokeConfig",
     "TestsConfig",
@@ -70,9 +72,20 @@ _EXPECTED = {
 }
 
 
-def _key(default: Any, kind: Kind, doc: str, example: str, *, minimum: float | None = None) -> Any:
-    """Declare one configuration key: its default, kind, a doc line and an example value."""
-    meta = {"kind": kind, "doc": doc, "example": example, "minimum": minimum}
+def _key(
+    default: Any,
+    kind: Kind,
+    doc: str,
+    example: str,
+    *,
+    minimum: float | None = None,
+    choices: tuple[str, ...] | None = None,
+) -> Any:
+    """Declare one configuration key: its default, kind, a doc line and an example value.
+
+    ``choices`` restricts a string key to a few words (validated like every other kind).
+    """
+    meta = {"kind": kind, "doc": doc, "example": example, "minimum": minimum, "choices": choices}
     return field(default=default, metadata=meta)
 
 
@@ -359,6 +372,38 @@ class DocsConfig:
 
 
 @dataclass(frozen=True)
+class EnvsConfig:
+    """Session environments: fingerprinted reuse and the lock on each environment folder."""
+
+    reuse: str = _key(
+        "flag",
+        "string",
+        'When environments are reused: `"flag"` only with `nox -r`/`-R`/`--reuse-venv=yes`; '
+        '`"fingerprint"` also by default outside CI. A reused environment always has a '
+        "matching stamp.",
+        '"fingerprint"',
+        choices=("flag", "fingerprint"),
+    )
+    when_busy: str = _key(
+        "wait",
+        "string",
+        "When another run holds an environment folder (its lock): `wait` for it, or `fail` at "
+        "once.",
+        '"fail"',
+        choices=("wait", "fail"),
+    )
+    compile_bytecode: str = _key(
+        "auto",
+        "string",
+        "Bytecode of reusable environments: `auto` lets tools cache what they import inside "
+        "the environment even under PYTHONDONTWRITEBYTECODE; `always` compiles everything at "
+        "install; `never` leaves Python's settings alone.",
+        '"always"',
+        choices=("auto", "always", "never"),
+    )
+
+
+@dataclass(frozen=True)
 class ReleaseConfig:
     """The `release` session (see docs/release.md)."""
 
@@ -398,6 +443,20 @@ class CiConfig:
         "Sessions that are not run by default but get a CI job too (`smoke` runs `build` first).",
         '["smoke", "docs"]',
     )
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    """The run report: the summary table at the end of a run and its JSON twin."""
+
+    json: str = _key(
+        "",
+        "string",
+        "Where the JSON run report is written, relative to the project. "
+        "Default: `run-report.json` in the output folder.",
+        '"build/run-report.json"',
+    )
+    summary: bool = _key(True, "boolean", "Print the summary table when the run ends.", "false")
 
 
 @dataclass(frozen=True)
@@ -454,6 +513,8 @@ class Settings:
     docs: DocsConfig = _table(DocsConfig, "The `docs` session.")
     release: ReleaseConfig = _table(ReleaseConfig, "The `release` session.")
     ci: CiConfig = _table(CiConfig, "Generated CI configuration (`noxkit ci`).")
+    envs: EnvsConfig = _table(EnvsConfig, "Environment reuse and locks.")
+    report: ReportConfig = _table(ReportConfig, "The run report.")
 
 
 @dataclass(frozen=True)
@@ -534,6 +595,13 @@ _SHAPE: dict[str, tuple[type, ...]] = {
 }
 
 
+def _check_choice(value: object, f: dataclasses.Field[Any], where: str) -> None:
+    choices = f.metadata.get("choices")
+    if choices and value not in choices:
+        listed = ", ".join(repr(c) for c in choices)
+        raise ConfigError(f"{where} must be one of {listed}, got {value!r}")
+
+
 def _check_value(value: object, f: dataclasses.Field[Any], where: str) -> object:
     """Validate one value against its field's kind; return it normalised (lists -> tuples)."""
     kind: Kind = f.metadata["kind"]
@@ -545,6 +613,7 @@ def _check_value(value: object, f: dataclasses.Field[Any], where: str) -> object
         minimum = f.metadata["minimum"]
         if minimum is not None and isinstance(value, int | float) and value < minimum:
             raise ConfigError(f"{where} must be at least {minimum:g}, got {value!r}")
+        _check_choice(value, f, where)
         if kind == "version specifier":
             try:
                 SpecifierSet(str(value))

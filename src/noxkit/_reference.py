@@ -60,6 +60,8 @@ def configuration_reference() -> str:
         for dotted, field in keys:
             leaf = dotted.rpartition(".")[2]
             kind = field.metadata["kind"]
+            if field.metadata.get("choices"):
+                kind = "one of " + ", ".join(f"`{c}`" for c in field.metadata["choices"])
             default = _default(field.default)
             cells = (f"`{leaf}`", kind, default, field.metadata["doc"])
             # A pipe inside a cell (`uv|virtualenv`) would end the cell.

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import nox
 import nox.registry
 
-from noxkit import steps
+from noxkit import _envs, _runreport, steps
 from noxkit._config import load_config
 from noxkit._errors import ConfigError
 from noxkit._lockrun import validate_at_register
@@ -123,8 +123,10 @@ _BODIES: dict[str, SessionBody] = {
 
 def _make_session(plan: Plan, session_plan: SessionPlan, body: SessionBody) -> Callable[..., None]:
     def session_func(session: nox.Session) -> None:
-        steps.header(session, plan)
-        body(session, plan)
+        # Records the session for the run report and unlocks its environment at the end.
+        with _runreport.recording(session, plan):
+            steps.header(session, plan)
+            body(session, plan)
 
     session_func.__name__ = session_plan.name
     session_func.__qualname__ = session_plan.name
@@ -192,6 +194,7 @@ def _register(
     wanted = _check_names(only, "register(only=...)", known) if only is not None else known
     skipped = set(_check_names(skip, "register(skip=...)", known))
     skipped |= set(_check_names(plan.config.settings.skip, "[tool.noxkit] skip", known))
+    _runreport.start_run(plan)
     existing = nox.registry.get()
     registered: dict[str, Any] = {}
     for name in _registration_order(known):
@@ -214,6 +217,7 @@ def _register(
             requires=requires,
             tags=[name],
             allow_parallel=name in _PARALLEL_SAFE,
+            reuse_venv=_envs.nox_reuse_venv(session_plan),
         )
         registered[name] = decorate(_make_session(plan, session_plan, bodies[name]))
     remember(plan)

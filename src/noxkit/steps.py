@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from nox.command import CommandFailed
 from packaging.requirements import Requirement
 
-from noxkit import _lock, _lockrun
+from noxkit import _envs, _lock, _lockrun, _runreport
 from noxkit._build import (
     Artifacts,
     build_dists,
@@ -87,16 +87,6 @@ __all__ = [
     "write_sha256sums",
 ]
 
-_VERSIONS_SCRIPT = """\
-import sys
-from importlib import metadata
-for name in sys.argv[1:]:
-    try:
-        print(name, metadata.version(name))
-    except metadata.PackageNotFoundError:
-        print(name, "not-installed")
-"""
-
 
 def _fail(session: nox.Session, message: str) -> StepError:
     """Log a step failure the way nox logs its own, and return the error to raise."""
@@ -115,23 +105,26 @@ def header(session: nox.Session, plan: Plan) -> None:
     Secret-looking values are redacted. Tool versions follow once :func:`install` has run.
     """
     backend = getattr(session, "venv_backend", None)
-    for line in header_lines(
+    lines = header_lines(
         session_name=session.name,
         venv_location=_location(session),
         backend=backend,
         root=plan.config.root,
         environ=os.environ,
-    ):
+    )
+    for line in lines:
         session.log(line)
     for line in _lockrun.header_lines(plan, os.environ):
         session.log(line)
+    _runreport.note_header(session, lines)
 
 
 def install(session: nox.Session, plan: Plan, *names: str) -> None:
     """Install what the named standard sessions need (default: the session's own name).
 
     One installer call for everything, so the resolver sees the whole set at once; then one
-    line with the installed tools' versions, for the header.
+    line with the installed tools' versions, for the header. The environment is locked and,
+    when reuse is allowed and its stamp matches, kept as it is with no install at all.
     """
     names = names or (session.name.split("-")[0],)
     try:
@@ -144,21 +137,39 @@ def install(session: nox.Session, plan: Plan, *names: str) -> None:
         args.extend(["-e", target] if editable else [target])
     if not args:
         return
-    if _lock.lockfile_path(plan).is_file():
+    tool_names = list(dict.fromkeys(Requirement(r).name for r in requirements))
+    lockfile = _lock.lockfile_path(plan)
+    from_lock = lockfile.is_file()
+    prepared = _envs.prepare(session, plan, args, names, files=[lockfile] if from_lock else [])
+    if prepared is not None:
+        _envs.cache_bytecode(session, plan, prepared)
+    if prepared is not None and prepared.reused:
+        _log_tools(session, tool_names, prepared.installed)
+        _runreport.setup_done(session)
+        return
+    if from_lock:
         # Exact pins, hashes verified, nothing resolved: see docs/lock.md.
         _lockrun.install_from_lock(
             session, plan, names, install_project=install_project, editable=editable, extras=extras
         )
     else:
-        session.install(*args)
-    tool_names = [Requirement(r).name for r in requirements]
-    if tool_names:
-        output = session.run(
-            "python", "-c", _VERSIONS_SCRIPT, *tool_names, silent=True, log=False, external="error"
-        )
-        if isinstance(output, str):
-            versions = ", ".join(" ".join(line.split()) for line in output.splitlines() if line)
-            session.log(f"tools: {versions}")
+        env = {"UV_COMPILE_BYTECODE": "1"} if _envs.compile_bytecode(plan) else None
+        session.install(*args, env=env)
+    installed = _envs.installed_set(session, prepared.location if prepared else None)
+    if prepared is not None:
+        _envs.finish(session, prepared, installed)
+    _log_tools(session, tool_names, installed)
+    _runreport.setup_done(session)
+
+
+def _log_tools(session: nox.Session, tool_names: list[str], installed: list[list[str]]) -> None:
+    """One ``tools:`` line with the versions of the session's tools, for the header."""
+    versions = {name.lower().replace("_", "-"): version for name, version in installed}
+    if tool_names and versions:
+        found = [
+            f"{t} {versions.get(t.lower().replace('_', '-'), 'not-installed')}" for t in tool_names
+        ]
+        session.log(f"tools: {', '.join(found)}")
 
 
 def lock(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()) -> None:
