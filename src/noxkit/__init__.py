@@ -7,7 +7,14 @@ functions of :mod:`noxkit.steps`.
 
 from __future__ import annotations
 
-from noxkit import steps
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from noxkit import steps
+
 from noxkit._config import Config, Settings, load_config
 from noxkit._errors import ConfigError, NoxkitError, StepError
 from noxkit._plan import STANDARD_SESSIONS, Plan, SessionPlan, build_plan, load_plan
@@ -33,3 +40,14 @@ __all__ = [
     "register",
     "steps",
 ]
+
+
+def __getattr__(name: str) -> ModuleType:
+    """Import ``noxkit.steps`` on first use.
+
+    The steps pull in the build, lock and release machinery, which a noxfile being listed
+    (``nox -l``) never needs.
+    """
+    if name == "steps":
+        return importlib.import_module("noxkit.steps")
+    raise AttributeError(f"module 'noxkit' has no attribute {name!r}")

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from noxkit._errors import ConfigError
@@ -311,6 +310,7 @@ class LockConfig:
         "string",
         'What a session does with a stale lock: `"error"` fails it, `"warn"` installs anyway.',
         '"warn"',
+        choices=("error", "warn"),
     )
     exclude_newer: str | None = _key(
         None,
@@ -624,6 +624,10 @@ def _check_value(value: object, f: dataclasses.Field[Any], where: str) -> object
     if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
         raise wrong
     if kind == "requirement list":
+        # Imported here: parsing requirements is the slowest import of the config layer, and
+        # `nox -l` should not pay for it when no requirement list is configured.
+        from packaging.requirements import InvalidRequirement, Requirement  # noqa: PLC0415
+
         for item in items:
             try:
                 Requirement(item)

@@ -10,18 +10,17 @@ so everything it sets is validated exactly like ``pyproject.toml`` and shown by
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import Version
 
 from noxkit._errors import ConfigError
 from noxkit._version import __version__
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
+    from importlib.metadata import EntryPoint
 
     import nox
 
@@ -88,7 +87,7 @@ class Profile:
                     "specifier"
                 )
                 raise ConfigError(msg) from None
-            if Version(__version__) not in spec:
+            if __version__ not in spec:
                 msg = (
                     f"{self.label} requires noxkit{spec} but noxkit {__version__} is installed; "
                     "upgrade noxkit (or pin an older release of the profile)"
@@ -103,7 +102,10 @@ class Profile:
                 raise ConfigError(f"{self.label}: {tool} configuration {path} does not exist")
 
 
-def _installed() -> dict[str, metadata.EntryPoint]:
+def _installed() -> dict[str, EntryPoint]:
+    # Imported here: only a project that names a profile pays for reading entry points.
+    from importlib import metadata  # noqa: PLC0415
+
     return {ep.name: ep for ep in metadata.entry_points(group=ENTRY_POINT_GROUP)}
 
 

@@ -9,90 +9,24 @@ from __future__ import annotations
 
 import difflib
 import sys
-from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import nox
 import nox.registry
 
-from noxkit import _envs, _runreport, steps
+from noxkit import _envs, _runreport
 from noxkit._config import load_config
 from noxkit._errors import ConfigError
-from noxkit._lockrun import validate_at_register
 from noxkit._plan import Plan, SessionPlan, build_plan, remember
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
     from types import FrameType
 
     from noxkit._profiles import Profile
 
 __all__ = ["register"]
-
-SessionBody = Callable[[nox.Session, Plan], None]
-
-
-def _lint(session: nox.Session, plan: Plan) -> None:
-    steps.install(session, plan, "lint")
-    steps.ruff_check(session, plan, session.posargs)
-    if plan.config.settings.lint.format:
-        steps.ruff_format(session, plan, check=True)
-
-
-def _fmt(session: nox.Session, plan: Plan) -> None:
-    steps.install(session, plan, "fmt")
-    steps.ruff_check(session, plan, session.posargs, fix=True)
-    steps.ruff_format(session, plan, check=False)
-
-
-def _typecheck(session: nox.Session, plan: Plan) -> None:
-    steps.install(session, plan, "typecheck")
-    steps.mypy(session, plan, session.posargs)
-
-
-def _tests(session: nox.Session, plan: Plan) -> None:
-    steps.install(session, plan, "tests")
-    steps.pytest(session, plan, session.posargs)
-
-
-def _coverage(session: nox.Session, plan: Plan) -> None:
-    steps.install(session, plan, "coverage")
-    steps.coverage_report(session, plan, session.posargs)
-
-
-def _build(session: nox.Session, plan: Plan) -> None:
-    steps.install(session, plan, "build")
-    artifacts = steps.build_dists(session, plan, session.posargs)
-    steps.check_dists(session, plan, artifacts)
-    steps.write_sha256sums(session, plan, artifacts)
-
-
-def _smoke(session: nox.Session, plan: Plan) -> None:
-    with steps.smoke_folder(session, plan) as folder:
-        artifacts = steps.verified_artifacts(session, plan, folder)
-        steps.smoke(session, plan, artifacts.wheel, artifacts.wheel, session.posargs)
-        if plan.config.settings.smoke.sdist and artifacts.sdist is not None:
-            steps.smoke(session, plan, artifacts.sdist, artifacts.wheel, session.posargs)
-
-
-def _lock(session: nox.Session, plan: Plan) -> None:
-    steps.lock(session, plan, session.posargs)
-
-
-def _docs(session: nox.Session, plan: Plan) -> None:
-    site = steps.docs_site(session, plan)
-    steps.install(session, plan, "docs")
-    steps.build_docs(session, plan, site, session.posargs)
-
-
-def _release(session: nox.Session, plan: Plan) -> None:
-    release = steps.plan_release(session, plan, session.posargs)
-    if release.dry_run:
-        session.log("dry run: nothing was written, no gate was run, no tag was created")
-        return
-    steps.release_gate(session, plan, release)
-    steps.write_release(session, plan, release)
-
 
 # Sessions that may run beside others under `nox -j`. `fmt` rewrites files that `lint` and
 # `typecheck` read, so it runs alone.
@@ -107,22 +41,12 @@ def _registration_order(names: list[str]) -> list[str]:
     return [n for n in _START_FIRST if n in names] + [n for n in names if n not in _START_FIRST]
 
 
-_BODIES: dict[str, SessionBody] = {
-    "lint": _lint,
-    "fmt": _fmt,
-    "typecheck": _typecheck,
-    "tests": _tests,
-    "coverage": _coverage,
-    "build": _build,
-    "smoke": _smoke,
-    "lock": _lock,
-    "docs": _docs,
-    "release": _release,
-}
-
-
-def _make_session(plan: Plan, session_plan: SessionPlan, body: SessionBody) -> Callable[..., None]:
+def _make_session(plan: Plan, session_plan: SessionPlan) -> Callable[..., None]:
     def session_func(session: nox.Session) -> None:
+        # The steps load only when a session runs: `nox -l` never imports them.
+        from noxkit import _sessions, steps  # noqa: PLC0415
+
+        body = _sessions.body_for(session_plan.name, plan)
         # Records the session for the run report and unlocks its environment at the end.
         with _runreport.recording(session, plan):
             steps.header(session, plan)
@@ -164,14 +88,6 @@ def _caller_root() -> Path:
     return Path.cwd()
 
 
-def _profile_body(name: str, body: SessionBody) -> SessionBody:
-    def run(session: nox.Session, plan: Plan) -> None:
-        steps.install(session, plan, name)
-        body(session, plan)
-
-    return run
-
-
 def _register(
     *,
     only: Sequence[str] | None,
@@ -185,11 +101,11 @@ def _register(
     if python is not None:
         overrides["python"] = [python] if isinstance(python, str) else list(python)
     plan = build_plan(load_config(root, overrides=overrides or None, profile=profile))
-    validate_at_register(plan)
-    bodies = dict(_BODIES)
-    if plan.config.profile is not None:
-        for name, extra in plan.config.profile.sessions.items():
-            bodies[name] = _profile_body(name, extra.body)
+    if (plan.config.root / plan.config.settings.lock.path).is_file():
+        # Only a project with a lockfile pays for parsing it: a broken lock stops here (exit 2).
+        from noxkit._lockrun import validate_at_register  # noqa: PLC0415
+
+        validate_at_register(plan)
     known = list(plan.sessions)
     wanted = _check_names(only, "register(only=...)", known) if only is not None else known
     skipped = set(_check_names(skip, "register(skip=...)", known))
@@ -219,7 +135,7 @@ def _register(
             allow_parallel=name in _PARALLEL_SAFE,
             reuse_venv=_envs.nox_reuse_venv(session_plan),
         )
-        registered[name] = decorate(_make_session(plan, session_plan, bodies[name]))
+        registered[name] = decorate(_make_session(plan, session_plan))
     remember(plan)
     return registered
 
