@@ -25,7 +25,6 @@ NOXFILE = '''\
 """This project's sessions: noxkit's standard pipeline, configured in pyproject.toml."""
 
 import nox
-
 import noxkit
 
 nox.needs_version = ">=2026.8"

@@ -134,9 +134,12 @@ class TestInit:
         assert "# /// script" in noxfile
         assert 'nox.needs_version = ">=2026.8"' in noxfile
         assert 'if __name__ == "__main__":\n    nox.main()' in noxfile
-        listed = project.nox("-l")
-        assert listed.returncode == 0, listed
-        assert "* lint" in listed.output
+        # What a new user does next: the whole default pipeline passes on what init wrote,
+        # including lint of the generated noxfile under the project's isort rules.
+        run = project.nox()
+        assert run.returncode == 0, run
+        assert "Session lint was successful" in run.output, run
+        assert "Session coverage was successful" in run.output, run
 
     def test_init_refuses_to_overwrite_without_force(self, make_project):
         """An existing noxfile and table are kept; --force rewrites the files, never the table."""
