@@ -616,7 +616,7 @@ def _decide(
             session.log(f"rebuilding {session.name}: {reason}")
         else:
             session.log(
-                f"recreating {session.name}: reuse is off (`nox -r`, or "
+                f"starting {session.name} from a fresh environment: reuse is off (`nox -r`, or "
                 '[tool.noxkit.envs] reuse = "fingerprint" turns it on)'
             )
         _recreate(venv, location)

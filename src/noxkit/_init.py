@@ -66,6 +66,8 @@ def init_project(root: Path, *, force: bool) -> InitResult:
         result.kept.append("noxfile.py")
     else:
         noxfile.write_text(NOXFILE, encoding="utf-8")
+        # The shebang runs it as a script (`./noxfile.py`); ruff's EXE001 wants the bit to match.
+        noxfile.chmod(noxfile.stat().st_mode | 0o111)
         result.written.append("noxfile.py")
     text = pyproject.read_text(encoding="utf-8")
     if _HAS_TABLE.search(text):

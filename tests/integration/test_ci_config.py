@@ -134,6 +134,7 @@ class TestInit:
         assert "# /// script" in noxfile
         assert 'nox.needs_version = ">=2026.8"' in noxfile
         assert 'if __name__ == "__main__":\n    nox.main()' in noxfile
+        assert (project.path / "noxfile.py").stat().st_mode & 0o111, "the shebang needs +x"
         # What a new user does next: the whole default pipeline passes on what init wrote,
         # including lint of the generated noxfile under the project's isort rules.
         run = project.nox()
