@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.integration
 
 STAMP = ".nox/lint/noxkit-stamp.json"
-INSTALL_LINE = re.compile(r"^nox > (uv pip|python -m pip) install", re.MULTILINE)
+INSTALL_LINE = re.compile(r"^nox > (\S*uv pip|python -m pip) install", re.MULTILINE)
 
 
 def _site_packages(project, env: str) -> Path:
