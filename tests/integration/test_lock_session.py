@@ -8,9 +8,10 @@ import subprocess
 import sys
 
 import pytest
-import tomllib
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+
+from noxkit._pyproject import tomllib
 
 pytestmark = pytest.mark.integration
 

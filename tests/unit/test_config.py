@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
-import tomllib
 
 from noxkit import ConfigError, load_config
 from noxkit._config import Layer, Settings, iter_keys, resolve_settings
+from noxkit._pyproject import tomllib
 from noxkit._reference import configuration_reference
 
 
