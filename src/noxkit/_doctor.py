@@ -60,6 +60,21 @@ def _jsonable(value: object) -> object:
     return list(value) if isinstance(value, tuple) else value
 
 
+def _lock_problems(plan: Plan) -> list[str]:
+    """A stale lockfile, with the same line ``nox -s lock -- --check`` prints (no network)."""
+    path = plan.config.root / plan.config.settings.lock.path
+    if not path.is_file():
+        return []
+    # Imported here: only projects with a lockfile pay for parsing it.
+    from noxkit import _lock, _lockrun  # noqa: PLC0415
+
+    lock = _lock.load_lock(path)
+    changes = _lockrun.stale_changes(plan, lock)
+    if changes is None:
+        return []
+    return [_lock.stale_message(str(plan.config.settings.lock.path), changes)]
+
+
 def diagnose(plan: Plan) -> Diagnosis:
     """Describe the plan and find the problems doctor can see without running anything."""
     settings = plan.config.settings
@@ -110,6 +125,7 @@ def diagnose(plan: Plan) -> Diagnosis:
             "no package found to type-check: set [tool.noxkit] package or "
             "[tool.noxkit.typecheck] paths"
         )
+    problems.extend(_lock_problems(plan))
     profile = plan.config.profile
     return Diagnosis(
         project=project.name or plan.config.root.name,

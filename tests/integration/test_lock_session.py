@@ -92,6 +92,9 @@ class TestLockSession:
         assert tests.returncode == 1, tests
         assert expected in tests.output, tests
         assert "(STALE)" in tests.output, tests
+        doctor = project.noxkit("doctor", env=offline)
+        assert doctor.returncode == 1, doctor
+        assert f"  - {expected}" in doctor.output, doctor
         _lock(project)
         assert "freezegun==" in project.read("noxkit.lock")
         assert "is up to date" in _lock(project, "--check").output
