@@ -193,10 +193,35 @@ def install_from_lock(
     session.log(f"installed from {_label(plan)} ({lock.digest}): {', '.join(names)}")
 
 
+def _from_cache(
+    session: nox.Session, args: list[str], env: dict[str, str | None], log: Path
+) -> bool:
+    """Try the install with uv offline: exact pins with hashes need no index when cached.
+
+    Asking the index costs a round trip per package even when every artifact is in uv's cache
+    (about 0.3 s of a 0.35 s install here); with a lock the answer cannot change what is
+    installed, so the cache is asked first. False (nothing installed) on any cache miss.
+    """
+    if getattr(session, "venv_backend", None) != "uv":
+        return False
+    with log.open("w+", encoding="utf-8") as out:
+        try:
+            session.install(*args, env={**env, "UV_OFFLINE": "1"}, stdout=out, silent=False)
+        except CommandFailed:
+            out.seek(0)
+            if _lock.find_hash_mismatch(out.read()):
+                return False  # the online attempt reports it, and removes the environment
+            session.log("not every locked artifact is in uv's cache: downloading")
+            return False
+    return True
+
+
 def _run_install(
     session: nox.Session, args: list[str], env: dict[str, str | None], log: Path
 ) -> None:
     """One installer call, its output kept so a hash mismatch can be reported in one line."""
+    if _from_cache(session, args, env, log.with_suffix(".offline.log")):
+        return
     with log.open("w+", encoding="utf-8") as out:
         try:
             session.install(*args, env=env, stdout=out, silent=False)

@@ -213,6 +213,34 @@ class TestInstallFromLock:
         assert "requirement 'freezegun' is missing from noxkit.lock" in run.output, run
 
 
+# Proxies on a closed local port: any request to an index fails at once.
+DEAD_NETWORK = {"HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9"}
+
+
+class TestOfflineFirst:
+    def test_cached_lock_installs_need_no_network(self, make_project):
+        """With the locked artifacts in uv's cache, sessions install with no index request."""
+        project = make_project("lock-basic")
+        _lock(project)
+        run = project.nox("-s", "lint", "tests", env=DEAD_NETWORK)
+        assert run.returncode == 0, run
+        assert "installed from noxkit.lock" in run.output, run
+        assert "downloading" not in run.output, run
+
+    def test_cache_miss_falls_back_to_the_index(self, make_project, tmp_path):
+        """A cold cache is not an error: the install asks the index and still verifies hashes."""
+        project = make_project("lock-basic")
+        _lock(project)
+        project.append(
+            "pyproject.toml", '\n[tool.noxkit.lock]\nallow-environment = ["UV_CACHE_DIR"]\n'
+        )
+        _lock(project)  # the setting is an input of the lock
+        run = project.nox("-s", "lint", env={"UV_CACHE_DIR": str(tmp_path / "empty-cache")})
+        assert run.returncode == 0, run
+        assert "not every locked artifact is in uv's cache: downloading" in run.output, run
+        assert "installed from noxkit.lock" in run.output, run
+
+
 class TestBrokenLock:
     def test_invalid_syntax_is_one_line_with_path_and_line(self, make_project):
         """A lock broken by hand: one line with path and line, exit 2, nothing run."""
