@@ -181,44 +181,18 @@ class Plan:
         return requirements, install_project, editable, tuple(extras)
 
 
-def _test_requirements(config: Config, project: Project) -> tuple[str, ...]:
-    """The requirements of the project's test dependency groups, includes resolved."""
-    defined = set(project.dependency_groups)
-    for group in project.test_groups:
-        if group not in defined:
-            listed = ", ".join(sorted(defined)) or "none"
-            msg = (
-                f"dependency group {group!r} ([tool.noxkit.tests] groups) is not defined in "
-                f"[dependency-groups] (defined: {listed})"
-            )
-            raise ConfigError(msg, path=str(config.root / "pyproject.toml"))
-    for extra in project.test_extras:
-        if extra not in project.extras:
-            listed = ", ".join(sorted(project.extras)) or "none"
-            msg = (
-                f"extra {extra!r} ([tool.noxkit.tests] extras) is not defined in "
-                f"[project.optional-dependencies] (defined: {listed})"
-            )
-            raise ConfigError(msg, path=str(config.root / "pyproject.toml"))
-    if not project.test_groups:
-        return ()
-    try:
-        return tuple(dependency_groups(config.pyproject, *project.test_groups))
-    except (LookupError, ValueError, TypeError) as exc:
-        msg = f"invalid [dependency-groups]: {exc}"
-        raise ConfigError(msg, path=str(config.root / "pyproject.toml")) from None
+def _group_requirements(
+    config: Config, project: Project, groups: tuple[str, ...], table: str
+) -> tuple[str, ...]:
+    """The requirements of ``groups`` (includes resolved), each checked to exist.
 
-
-def _docs_group_requirements(config: Config, project: Project) -> tuple[str, ...]:
-    """The requirements of the docs dependency groups (default: `docs`, when defined)."""
-    groups = config.settings.docs.groups
-    if groups is None:
-        groups = ("docs",) if "docs" in project.dependency_groups else ()
+    ``table`` names the setting that chose the groups, for the message.
+    """
     for group in groups:
         if group not in project.dependency_groups:
             listed = ", ".join(sorted(project.dependency_groups)) or "none"
             msg = (
-                f"dependency group {group!r} ([tool.noxkit.docs] groups) is not defined in "
+                f"dependency group {group!r} ([tool.noxkit.{table}] groups) is not defined in "
                 f"[dependency-groups] (defined: {listed})"
             )
             raise ConfigError(msg, path=str(config.root / "pyproject.toml"))
@@ -229,6 +203,27 @@ def _docs_group_requirements(config: Config, project: Project) -> tuple[str, ...
     except (LookupError, ValueError, TypeError) as exc:
         msg = f"invalid [dependency-groups]: {exc}"
         raise ConfigError(msg, path=str(config.root / "pyproject.toml")) from None
+
+
+def _test_requirements(config: Config, project: Project) -> tuple[str, ...]:
+    """The requirements of the project's test dependency groups; test extras checked to exist."""
+    for extra in project.test_extras:
+        if extra not in project.extras:
+            listed = ", ".join(sorted(project.extras)) or "none"
+            msg = (
+                f"extra {extra!r} ([tool.noxkit.tests] extras) is not defined in "
+                f"[project.optional-dependencies] (defined: {listed})"
+            )
+            raise ConfigError(msg, path=str(config.root / "pyproject.toml"))
+    return _group_requirements(config, project, project.test_groups, "tests")
+
+
+def _docs_group_requirements(config: Config, project: Project) -> tuple[str, ...]:
+    """The requirements of the docs dependency groups (default: `docs`, when defined)."""
+    groups = config.settings.docs.groups
+    if groups is None:
+        groups = ("docs",) if "docs" in project.dependency_groups else ()
+    return _group_requirements(config, project, groups, "docs")
 
 
 def build_plan(config: Config, project: Project | None = None) -> Plan:
