@@ -2,7 +2,7 @@
 
 The command-line reference is the ``noxkit`` parser's own help, so it cannot drift from the
 code. (The configuration reference is generated too, but committed, because it is also read on
-the forge without a build: see ``python -m noxkit._reference``.)
+the forge without a build: see ``python -m noxkit._config.reference``.)
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import argparse
 import os
 from typing import Any
 
-from noxkit._cli import _parser
+from noxkit._cli.main import _parser
 
 MARKER = "<!-- noxkit:cli-help -->"
 

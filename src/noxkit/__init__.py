@@ -15,11 +15,11 @@ if TYPE_CHECKING:
 
     from noxkit import steps
 
-from noxkit._config import Config, Settings, load_config
+from noxkit._config.profiles import Profile, ProfileSession
+from noxkit._config.schema import Config, Settings, load_config
 from noxkit._errors import ConfigError, NoxkitError, StepError
-from noxkit._plan import STANDARD_SESSIONS, Plan, SessionPlan, build_plan, load_plan
-from noxkit._profiles import Profile, ProfileSession
-from noxkit._register import register
+from noxkit._plan.plan import STANDARD_SESSIONS, Plan, SessionPlan, build_plan, load_plan
+from noxkit._session.register import register
 from noxkit._version import __version__
 
 __all__ = [

@@ -2,6 +2,6 @@
 
 import sys
 
-from noxkit._cli import main
+from noxkit._cli.main import main
 
 sys.exit(main())

@@ -20,7 +20,7 @@ REPO = Path(__file__).parent.parent.parent
 def noxkit(project, *args: str) -> subprocess.CompletedProcess[str]:
     """Run the noxkit command in the project, as a user would."""
     return subprocess.run(
-        [sys.executable, "-m", "noxkit._cli", *args],
+        [sys.executable, "-m", "noxkit._cli.main", *args],
         cwd=project.path,
         env=project.env(),
         capture_output=True,
@@ -109,7 +109,7 @@ class TestGeneratedFiles:
     def test_noxkit_own_workflow_is_current(self):
         """noxkit's own .github/workflows/ci.yml is what `noxkit ci github` generates."""
         result = subprocess.run(
-            [sys.executable, "-m", "noxkit._cli", "ci", "github", "--check"],
+            [sys.executable, "-m", "noxkit._cli.main", "ci", "github", "--check"],
             cwd=REPO,
             capture_output=True,
             text=True,

@@ -11,7 +11,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from noxkit._pyproject import tomllib
+from noxkit._config.toml import tomllib
 
 pytestmark = pytest.mark.integration
 

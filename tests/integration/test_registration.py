@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -176,6 +177,51 @@ class TestRegistration:
         assert "4 passed" in run.output, run
         assert "Session ci was successful" in run.output, run
         assert (project.path / ".nox/noxkit/junit/ci.xml").is_file()
+
+    def test_composed_session_gets_what_standard_sessions_get(self, make_project):
+        """A composed `ci` session releases its environment lock at its end and is reported.
+
+        `probe`, a plain session run right after it in the same nox process, finds the lock
+        free and `ci` already recorded; the run report lists `ci` with its header.
+        """
+        project = make_project("src-clean")
+        project.replace(
+            "noxfile.py",
+            "noxkit.register()",
+            "noxkit.register()\n\n\n"
+            "@nox.session\n"
+            "def ci(session: nox.Session) -> None:\n"
+            "    plan = noxkit.load_plan()\n"
+            '    noxkit.steps.install(session, plan, "lint")\n'
+            "    assert noxkit.steps.running().lease is not None\n"
+            "    noxkit.steps.ruff_check(session, plan)\n"
+            "\n\n"
+            "@nox.session(python=False)\n"
+            "def probe(session: nox.Session) -> None:\n"
+            "    import fcntl\n"
+            "    import json\n"
+            "    import os\n"
+            "    import pathlib\n"
+            "\n"
+            "    with open('.nox/ci.lock', 'a+b') as fh:\n"
+            "        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)\n"
+            "    print('probe: lock free')\n"
+            "    token = os.environ['NOXKIT_RUN'].partition(':')[2]\n"
+            "    runs = pathlib.Path(f'.nox/noxkit/runs/{token}.jsonl').read_text()\n"
+            "    names = [json.loads(line)['session'] for line in runs.splitlines()]\n"
+            "    assert names == ['ci'], names\n"
+            "    print('probe: ci recorded')\n",
+        )
+        run = project.nox("-s", "ci", "probe")
+        assert run.returncode == 0, run
+        assert "probe: lock free" in run.output, run
+        assert "probe: ci recorded" in run.output, run
+        report = json.loads(project.read(".nox/noxkit/run-report.json"))
+        (ci,) = [r for r in report["sessions"] if r["session"] == "ci"]
+        assert ci["result"] == "success"
+        assert any(line.startswith("noxkit ") for line in ci["header"]), ci["header"]
+        assert ci["environment"]["location"].endswith("ci")
+        assert "ci " in run.output.split("noxkit run summary")[1], run
 
 
 def test_import_registers_nothing_and_changes_no_options():

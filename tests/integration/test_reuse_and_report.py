@@ -193,7 +193,7 @@ class TestReport:
         assert project.nox("-s", "lint").returncode == 0
         b = tmp_path / "b.json"
         b.write_text(project.read(".nox/noxkit/run-report.json"), encoding="utf-8")
-        cli = [sys.executable, "-m", "noxkit._cli", "report", "diff"]
+        cli = [sys.executable, "-m", "noxkit._cli.main", "report", "diff"]
         same = project._run([*cli, str(a), str(b)], None, 60)
         assert same.returncode == 0, same
         assert "lint: identical (1 packages)" in same.output, same

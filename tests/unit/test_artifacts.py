@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from noxkit._artifacts import (
+from noxkit._formats.artifacts import (
     ManifestError,
     artifact_project,
     console_scripts,

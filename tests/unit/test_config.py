@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from noxkit import ConfigError, load_config
-from noxkit._config import Layer, Settings, iter_keys, resolve_settings
-from noxkit._pyproject import tomllib
-from noxkit._reference import configuration_reference
+from noxkit._config.schema import Layer, Settings, iter_keys, resolve_settings
+from noxkit._config.toml import tomllib
+from noxkit._config.reference import configuration_reference
 
 
 def _write(tmp_path, text: str):
@@ -153,7 +153,7 @@ class TestReference:
         """docs/configuration.md is exactly what the schema generates (regenerate on change)."""
         page = Path(__file__).parents[2] / "docs" / "configuration.md"
         assert page.read_text(encoding="utf-8") == configuration_reference(), (
-            "docs/configuration.md is stale: run `python -m noxkit._reference > "
+            "docs/configuration.md is stale: run `python -m noxkit._config.reference > "
             "docs/configuration.md`"
         )
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import configparser
 
-from noxkit._coverage import coverage_ini, project_coverage_config
-from noxkit._report import header_lines, redact, relevant_environment, venv_python
+from noxkit._formats.coverage import coverage_ini, project_coverage_config
+from noxkit._formats.header import header_lines, redact, relevant_environment, venv_python
 
 
 def _parse(text: str) -> configparser.RawConfigParser:

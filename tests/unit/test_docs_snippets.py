@@ -10,10 +10,10 @@ from docs_blocks import EXECUTED, ROOT, SHOWN, blocks  # tests/ is on sys.path (
 
 import noxkit
 from noxkit import steps
-from noxkit._cli import _parser
-from noxkit._config import Layer, resolve_settings
-from noxkit._pyproject import tomllib
-from noxkit._release import parse_commit, render_section
+from noxkit._cli.main import _parser
+from noxkit._config.schema import Layer, resolve_settings
+from noxkit._config.toml import tomllib
+from noxkit._formats.release import parse_commit, render_section
 
 
 def _ids(items):

@@ -7,8 +7,10 @@ import os
 
 import pytest
 
-from noxkit import _envs, _runreport
-from noxkit._config import load_config
+from noxkit._formats import envs as _envs
+from noxkit._formats import report as _runreport
+from noxkit._session.envs import EnvLock
+from noxkit._config.schema import load_config
 from noxkit._errors import ConfigError
 
 BASE = {
@@ -110,7 +112,7 @@ class TestStampAndLock:
 
     def test_lock_held_elsewhere_names_the_holder(self, tmp_path):
         """A second lock on the same folder fails fast with the holder's PID."""
-        first, second = _envs.EnvLock(tmp_path / "env"), _envs.EnvLock(tmp_path / "env")
+        first, second = EnvLock(tmp_path / "env"), EnvLock(tmp_path / "env")
         first.acquire(wait=False)
         try:
             with pytest.raises(BlockingIOError, match=f"PID {os.getpid()} "):

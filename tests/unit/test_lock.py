@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from noxkit import _lock
+from noxkit._formats import lock as _lock
 from noxkit._errors import ConfigError
-from noxkit._plan import load_plan
+from noxkit._plan.plan import load_plan
 
 PYPROJECT = """\
 [project]

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from noxkit import ConfigError, build_plan, load_config
-from noxkit._project import inspect_project
+from noxkit._plan.project import inspect_project
 
 
 def _project(tmp_path, pyproject: str, files: tuple[str, ...] = ()):

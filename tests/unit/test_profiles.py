@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from noxkit import ConfigError, Profile, ProfileSession, build_plan, load_config
-from noxkit._doctor import diagnose, render
-from noxkit._profiles import load_profile
+from noxkit._cli.doctor import diagnose, render
+from noxkit._config.profiles import load_profile
 
 
 def _root(tmp_path, extra: str = "", files: tuple[str, ...] = ("src/app/__init__.py",)):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from noxkit._release import (
+from noxkit._formats.release import (
     VersionSource,
     bump,
     find_version_source,

@@ -8,7 +8,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from noxkit._cigen import (
+from noxkit._cli.doctor import diagnose, render
+from noxkit._cli.init import init_project
+from noxkit._config.profiles import load_profile
+from noxkit._config.schema import load_config
+from noxkit._errors import ConfigError
+from noxkit._formats.ci import (
     CiOptions,
     default_path,
     github_workflow,
@@ -16,12 +21,7 @@ from noxkit._cigen import (
     lock_file,
     noxfile_deps,
 )
-from noxkit._config import load_config
-from noxkit._doctor import diagnose, render
-from noxkit._errors import ConfigError
-from noxkit._init import init_project
-from noxkit._plan import build_plan, load_plan
-from noxkit._profiles import load_profile
+from noxkit._plan.plan import build_plan, load_plan
 from noxkit._version import __version__
 
 if TYPE_CHECKING:
@@ -151,7 +151,7 @@ def _add_report_parser(sub: Any) -> None:  # noqa: ANN401 - argparse's private s
 
 def _report_diff_command(args: argparse.Namespace) -> int:
     """Compare the environments of two run reports: 0 identical, 1 different, 2 unreadable."""
-    from noxkit._runreport import diff_reports  # noqa: PLC0415
+    from noxkit._formats.report import diff_reports  # noqa: PLC0415
 
     reports = []
     for name in (args.a, args.b):

@@ -1,6 +1,6 @@
 """The configuration reference page, generated from the schema so it can never drift.
 
-``python -m noxkit._reference > docs/configuration.md`` rewrites the page; a unit test fails
+``python -m noxkit._config.reference > docs/configuration.md`` rewrites the page; a unit test fails
 when the committed page differs from what the schema says.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from noxkit._config import Settings, iter_keys
+from noxkit._config.schema import Settings, iter_keys
 
 __all__ = ["configuration_reference"]
 
@@ -27,7 +27,7 @@ noxfile, and `NOXKIT_SET` on the command line. A list set by a higher layer repl
 one; the `extend-<key>` form of a list key (`extend-deps`) appends instead. `noxkit doctor`
 shows which layer set each value.
 
-This page is generated from noxkit's schema (`python -m noxkit._reference`).
+This page is generated from noxkit's schema (`python -m noxkit._config.reference`).
 """
 
 

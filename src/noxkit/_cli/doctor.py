@@ -11,11 +11,11 @@ import subprocess
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from noxkit._config import iter_keys
+from noxkit._config.schema import iter_keys
 from noxkit._version import __version__
 
 if TYPE_CHECKING:
-    from noxkit._plan import Plan
+    from noxkit._plan.plan import Plan
 
 __all__ = ["Diagnosis", "diagnose", "render"]
 

@@ -2,7 +2,7 @@
 
 The lock is one TOML file (``noxkit.lock``) holding, for every standard session and every
 dependency group, a *set* of exact pins (``name==version ; marker``), and one table of hashes per
-pinned release. It is written by the ``lock`` session (see :mod:`noxkit._lockrun`) from uv's
+pinned release. It is written by the ``lock`` session (see :mod:`noxkit._session.lock`) from uv's
 universal resolver, and installed with ``--require-hashes --no-deps`` by pip or uv.
 
 Why not a PEP 751 ``pylock.toml``: uv writes pylock files without the per-group markers that
@@ -29,14 +29,14 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from noxkit._config.toml import load_toml
 from noxkit._errors import ConfigError
-from noxkit._pyproject import load_toml
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
     from pathlib import Path
 
-    from noxkit._plan import Plan
+    from noxkit._plan.plan import Plan
 
 __all__ = [
     "FORMAT",
@@ -492,3 +492,36 @@ def find_hash_mismatch(output: str) -> str | None:
             match["pkg"], [f"sha256:{e}" for e in expected], ", ".join(f"sha256:{g}" for g in got)
         )
     return None
+
+
+def stale_changes(plan: Plan, lock: Lock) -> list[str] | None:
+    """None when the lock matches today's inputs, else what changed (maybe nothing nameable)."""
+    current = lock_inputs(plan)
+    if digest(current) == lock.digest:
+        return None
+    return describe_changes(lock.inputs, current)
+
+
+def header_lines(plan: Plan, environ: Mapping[str, str]) -> list[str]:
+    """The lock's lines of the version header: digest, freshness, and the outer settings rule."""
+    path = lockfile_path(plan)
+    label = plan.config.settings.lock.path
+    if not path.is_file():
+        return [f"lock: none ({label} absent; installs resolve when they run)"]
+    try:
+        lock = load_lock(path)
+    except ConfigError as exc:
+        return [f"lock: unreadable ({exc})"]
+    state = "fresh" if stale_changes(plan, lock) is None else "STALE"
+    lines = [f"lock: {label} {lock.digest} ({state})"]
+    _, ignored, honoured = installer_environment(
+        environ, plan.config.settings.lock.allow_environment
+    )
+    if ignored:
+        lines.append(f"lock installs ignore outer settings: {', '.join(ignored)}")
+    if honoured:
+        lines.append(
+            "lock installs honour outer settings ([tool.noxkit.lock] allow-environment): "
+            + ", ".join(honoured)
+        )
+    return lines

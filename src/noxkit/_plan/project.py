@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from noxkit._config import Config
+    from noxkit._config.schema import Config
 
 __all__ = ["Project", "inspect_project"]
 

@@ -1,6 +1,6 @@
 """The lock in sessions: writing it (the ``lock`` session), checking it, installing from it.
 
-The format and every pure decision live in :mod:`noxkit._lock`; this module runs uv and the
+The format and every pure decision live in :mod:`noxkit._formats.lock`; this module runs uv and the
 installers. ``steps.install`` hands over to :func:`install_from_lock` when a lock exists, so
 the install path stays one small hook there.
 """
@@ -17,19 +17,18 @@ from nox.command import CommandFailed
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from noxkit import _lock
-from noxkit._errors import ConfigError, StepError
+from noxkit._errors import ConfigError, fail
+from noxkit._formats import lock as lockfile
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Sequence
 
     import nox
 
-    from noxkit._plan import Plan
+    from noxkit._plan.plan import Plan
 
 __all__ = [
     "check_lock",
-    "header_lines",
     "install_from_lock",
     "lock",
     "validate_at_register",
@@ -38,11 +37,6 @@ __all__ = [
 
 _USAGE = "usage: nox -s lock [-- --check | --upgrade | --upgrade-package NAME ...]"
 _ON_STALE = ("error", "warn")
-
-
-def _fail(session: nox.Session, message: str) -> StepError:
-    session.warn(message)
-    return StepError(message)
 
 
 def _label(plan: Plan) -> str:
@@ -62,69 +56,37 @@ def validate_at_register(plan: Plan) -> None:
             f"'on-stale' in [tool.noxkit.lock] must be 'error' or 'warn', got {settings.on_stale!r}"
         )
         raise ConfigError(msg, path=pyproject)
-    path = _lock.lockfile_path(plan)
+    path = lockfile.lockfile_path(plan)
     if path.is_file():
-        _lock.load_lock(path)
+        lockfile.load_lock(path)
 
 
-def stale_changes(plan: Plan, lock: _lock.Lock) -> list[str] | None:
-    """None when the lock matches today's inputs, else what changed (maybe nothing nameable)."""
-    current = _lock.lock_inputs(plan)
-    if _lock.digest(current) == lock.digest:
-        return None
-    return _lock.describe_changes(lock.inputs, current)
-
-
-def header_lines(plan: Plan, environ: Mapping[str, str]) -> list[str]:
-    """The lock's lines of the version header: digest, freshness, and the outer settings rule."""
-    path = _lock.lockfile_path(plan)
-    if not path.is_file():
-        return [f"lock: none ({_label(plan)} absent; installs resolve when they run)"]
+def _load(session: nox.Session, plan: Plan) -> lockfile.Lock:
     try:
-        lock = _lock.load_lock(path)
+        return lockfile.load_lock(lockfile.lockfile_path(plan))
     except ConfigError as exc:
-        return [f"lock: unreadable ({exc})"]
-    state = "fresh" if stale_changes(plan, lock) is None else "STALE"
-    lines = [f"lock: {_label(plan)} {lock.digest} ({state})"]
-    _, ignored, honoured = _lock.installer_environment(
-        environ, plan.config.settings.lock.allow_environment
-    )
-    if ignored:
-        lines.append(f"lock installs ignore outer settings: {', '.join(ignored)}")
-    if honoured:
-        lines.append(
-            "lock installs honour outer settings ([tool.noxkit.lock] allow-environment): "
-            + ", ".join(honoured)
-        )
-    return lines
-
-
-def _load(session: nox.Session, plan: Plan) -> _lock.Lock:
-    try:
-        return _lock.load_lock(_lock.lockfile_path(plan))
-    except ConfigError as exc:
-        raise _fail(session, str(exc)) from None
+        raise fail(session, str(exc)) from None
 
 
 def check_lock(session: nox.Session, plan: Plan) -> None:
     """Fail when the lock is missing or stale, naming what changed. Reads files only."""
-    path = _lock.lockfile_path(plan)
+    path = lockfile.lockfile_path(plan)
     if not path.is_file():
-        raise _fail(session, f"no lockfile at {_label(plan)}: create it with `{_lock.REFRESH}`")
+        raise fail(session, f"no lockfile at {_label(plan)}: create it with `{lockfile.REFRESH}`")
     lock = _load(session, plan)
-    changes = stale_changes(plan, lock)
+    changes = lockfile.stale_changes(plan, lock)
     if changes is not None:
-        raise _fail(session, _lock.stale_message(_label(plan), changes))
+        raise fail(session, lockfile.stale_message(_label(plan), changes))
     session.log(f"{_label(plan)} is up to date ({lock.digest})")
 
 
-def _missing(plan: Plan, lock: _lock.Lock, names: Sequence[str]) -> str | None:
+def _missing(plan: Plan, lock: lockfile.Lock, names: Sequence[str]) -> str | None:
     """The first requirement of the named sessions that the lock cannot satisfy, described."""
     absent = [n for n in names if n not in lock.sets]
     if absent:
         return f"session {absent[0]!r} has no entry in {_label(plan)}"
     entries = lock.entries(names)
-    pins = [p for e in entries if (p := _lock.pin_of(e)) is not None]
+    pins = [p for e in entries if (p := lockfile.pin_of(e)) is not None]
     requirements, *_ = plan.requirements_for(*names)
     own = canonicalize_name(plan.project.name) if plan.project.name else None
     for text in requirements:
@@ -165,21 +127,21 @@ def install_from_lock(
     in a second ``--no-deps`` call, since a local folder has no hash to verify.
     """
     lock = _load(session, plan)
-    changes = stale_changes(plan, lock)
+    changes = lockfile.stale_changes(plan, lock)
     if changes is not None:
-        message = _lock.stale_message(_label(plan), changes)
+        message = lockfile.stale_message(_label(plan), changes)
         if plan.config.settings.lock.on_stale != "warn":
-            raise _fail(session, message)
+            raise fail(session, message)
         session.warn(f"{message} (installing from it anyway: on-stale = 'warn')")
     problem = _missing(plan, lock, names)
     if problem:
-        raise _fail(session, f"{problem}; refresh it with `{_lock.REFRESH}`")
-    overrides, _, _ = _lock.installer_environment(
+        raise fail(session, f"{problem}; refresh it with `{lockfile.REFRESH}`")
+    overrides, _, _ = lockfile.installer_environment(
         os.environ, plan.config.settings.lock.allow_environment
     )
     with tempfile.TemporaryDirectory(prefix="noxkit-lock-") as tmp:
         requirements = Path(tmp) / "requirements.txt"
-        requirements.write_text(_lock.requirements_text(lock, names), encoding="utf-8")
+        requirements.write_text(lockfile.requirements_text(lock, names), encoding="utf-8")
         _run_install(
             session,
             ["--require-hashes", "--no-deps", "-r", str(requirements)],
@@ -209,7 +171,7 @@ def _from_cache(
             session.install(*args, env={**env, "UV_OFFLINE": "1"}, stdout=out, silent=False)
         except CommandFailed:
             out.seek(0)
-            if _lock.find_hash_mismatch(out.read()):
+            if lockfile.find_hash_mismatch(out.read()):
                 return False  # the online attempt reports it, and removes the environment
             session.log("not every locked artifact is in uv's cache: downloading")
             return False
@@ -230,12 +192,12 @@ def _run_install(
             output = out.read()
             _discard_environment(session)
             session.log(output.rstrip())
-            mismatch = _lock.find_hash_mismatch(output)
+            mismatch = lockfile.find_hash_mismatch(output)
             if mismatch:
                 message = f"hash mismatch installing from the lock: {mismatch}"
             else:
                 message = "installing from the lock failed (the installer's output is above)"
-            raise _fail(session, f"{message}; the environment was removed") from None
+            raise fail(session, f"{message}; the environment was removed") from None
 
 
 def _parse_args(session: nox.Session, args: Sequence[str]) -> tuple[bool, bool, list[str]]:
@@ -253,13 +215,13 @@ def _parse_args(session: nox.Session, args: Sequence[str]) -> tuple[bool, bool, 
         elif arg.startswith("--upgrade-package="):
             packages.append(arg.partition("=")[2])
         else:
-            raise _fail(session, f"unknown argument {arg!r}; {_USAGE}")
+            raise fail(session, f"unknown argument {arg!r}; {_USAGE}")
     return check, upgrade, packages
 
 
-def lock(session: nox.Session, plan: Plan, args: Sequence[str] = ()) -> None:
+def lock(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()) -> None:
     """The ``lock`` session: write the lock, or with ``--check`` only verify it is fresh."""
-    check, upgrade, packages = _parse_args(session, args)
+    check, upgrade, packages = _parse_args(session, extra_args)
     if check or plan.config.settings.lock.check:
         check_lock(session, plan)
         return
@@ -298,20 +260,20 @@ def _compile(
         "--no-python-downloads",
         "--quiet",
         "--python-version",
-        _lock.lower_python(plan),
+        lockfile.lower_python(plan),
         *extra,
     ]
     exclude_newer = plan.config.settings.lock.exclude_newer
     if exclude_newer:
         command.extend(["--exclude-newer", exclude_newer])
-    overrides, _, _ = _lock.installer_environment(
+    overrides, _, _ = lockfile.installer_environment(
         os.environ, plan.config.settings.lock.allow_environment
     )
     session.run(*command, env=overrides, external="error", silent=True, log=False)
     try:
-        return _lock.parse_compiled(output.read_text(encoding="utf-8"))
+        return lockfile.parse_compiled(output.read_text(encoding="utf-8"))
     except ConfigError as exc:
-        raise _fail(session, f"{label}: {exc}") from None
+        raise fail(session, f"{label}: {exc}") from None
 
 
 def write_lock(
@@ -323,13 +285,13 @@ def write_lock(
     pins are the starting preferences, so a refresh moves only what its inputs force (or what
     ``--upgrade`` / ``--upgrade-package`` asks to move).
     """
-    path = _lock.lockfile_path(plan)
-    inputs = _lock.lock_inputs(plan)
-    sets = _lock.lock_sets(inputs)
+    path = lockfile.lockfile_path(plan)
+    inputs = lockfile.lock_inputs(plan)
+    sets = lockfile.lock_sets(inputs)
     previous = None
     if path.is_file() and not upgrade:
         try:
-            previous = _lock.load_lock(path)
+            previous = lockfile.load_lock(path)
         except ConfigError:
             previous = None  # a broken lock is simply replaced
     upgrade_flags = ["--upgrade"] if upgrade else []
@@ -352,16 +314,16 @@ def write_lock(
             else {}
             for name, reqs in sorted(sets.items())
         }
-    text = _lock.render_lock(inputs, resolved)
+    text = lockfile.render_lock(inputs, resolved)
     old = path.read_text(encoding="utf-8") if path.is_file() else None
     if old == text:
-        session.log(f"{_label(plan)} is unchanged ({_lock.digest(inputs)})")
+        session.log(f"{_label(plan)} is unchanged ({lockfile.digest(inputs)})")
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp_path = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     tmp_path.write_text(text, encoding="utf-8")
     tmp_path.replace(path)
-    count = len({p for r in resolved.values() for e in r if (p := _lock.pin_of(e))})
+    count = len({p for r in resolved.values() for e in r if (p := lockfile.pin_of(e))})
     session.log(
-        f"wrote {_label(plan)}: {count} releases, {len(resolved)} sets ({_lock.digest(inputs)})"
+        f"wrote {_label(plan)}: {count} releases, {len(resolved)} sets ({lockfile.digest(inputs)})"
     )

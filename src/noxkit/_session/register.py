@@ -13,18 +13,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import nox
-import nox.registry
 
-from noxkit import _envs, _runreport
-from noxkit._config import load_config
-from noxkit._errors import ConfigError
-from noxkit._plan import Plan, SessionPlan, build_plan, remember
+from noxkit._config.schema import load_config
+from noxkit._errors import ConfigError, exit_for, exit_on_error
+from noxkit._formats.envs import nox_reuse_venv
+from noxkit._plan.plan import Plan, SessionPlan, build_plan, remember
+from noxkit._session import noxapi
+from noxkit._session.report import start_run
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
     from types import FrameType
 
-    from noxkit._profiles import Profile
+    from noxkit._config.profiles import Profile
 
 __all__ = ["register"]
 
@@ -44,13 +45,9 @@ def _registration_order(names: list[str]) -> list[str]:
 def _make_session(plan: Plan, session_plan: SessionPlan) -> Callable[..., None]:
     def session_func(session: nox.Session) -> None:
         # The steps load only when a session runs: `nox -l` never imports them.
-        from noxkit import _sessions, steps  # noqa: PLC0415
+        from noxkit._session import bodies  # noqa: PLC0415
 
-        body = _sessions.body_for(session_plan.name, plan)
-        # Records the session for the run report and unlocks its environment at the end.
-        with _runreport.recording(session, plan):
-            steps.header(session, plan)
-            body(session, plan)
+        bodies.run_standard(session, plan, session_plan.name)
 
     session_func.__name__ = session_plan.name
     session_func.__qualname__ = session_plan.name
@@ -103,15 +100,16 @@ def _register(
     plan = build_plan(load_config(root, overrides=overrides or None, profile=profile))
     if (plan.config.root / plan.config.settings.lock.path).is_file():
         # Only a project with a lockfile pays for parsing it: a broken lock stops here (exit 2).
-        from noxkit._lockrun import validate_at_register  # noqa: PLC0415
+        from noxkit._session.lock import validate_at_register  # noqa: PLC0415
 
         validate_at_register(plan)
     known = list(plan.sessions)
     wanted = _check_names(only, "register(only=...)", known) if only is not None else known
     skipped = set(_check_names(skip, "register(skip=...)", known))
     skipped |= set(_check_names(plan.config.settings.skip, "[tool.noxkit] skip", known))
-    _runreport.start_run(plan)
-    existing = nox.registry.get()
+    start_run(plan)
+    noxapi.wrap_sessions(_scoped)
+    existing = noxapi.registered_names()
     registered: dict[str, Any] = {}
     for name in _registration_order(known):
         if name not in wanted or name in skipped:
@@ -133,11 +131,23 @@ def _register(
             requires=requires,
             tags=[name],
             allow_parallel=name in _PARALLEL_SAFE,
-            reuse_venv=_envs.nox_reuse_venv(session_plan),
+            reuse_venv=nox_reuse_venv(session_plan),
         )
         registered[name] = decorate(_make_session(plan, session_plan))
     remember(plan)
     return registered
+
+
+def _scoped(func: Callable[..., None]) -> Callable[..., None]:
+    """Every session of the noxfile closes its noxkit run when it ends (see ``run``)."""
+
+    def run_session(*args: Any, **kwargs: Any) -> None:  # noqa: ANN401 - nox's signature
+        from noxkit._session.run import session_scope  # noqa: PLC0415 - only when sessions run
+
+        with exit_on_error(), session_scope():
+            func(*args, **kwargs)
+
+    return run_session
 
 
 def register(
@@ -173,6 +183,5 @@ def register(
             only=only, skip=skip, python=python, root=project_root, config=config, profile=profile
         )
     except ConfigError as exc:
-        # nox has not set up its logging while the noxfile loads: print the one line.
-        print(f"noxkit: error: {exc}", file=sys.stderr)  # noqa: T201
-        raise SystemExit(ConfigError.exit_code) from None
+        # nox has not set up its logging while the noxfile loads: one line, exit code 2.
+        raise exit_for(exc) from None

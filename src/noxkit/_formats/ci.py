@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from noxkit._config.toml import tomllib
 from noxkit._errors import ConfigError
-from noxkit._pyproject import tomllib
 
 if TYPE_CHECKING:
-    from noxkit._plan import Plan
+    from noxkit._plan.plan import Plan
 
 __all__ = ["CiOptions", "default_path", "github_workflow", "gitlab_ci", "lock_file", "noxfile_deps"]
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     import nox
 
-    from noxkit._plan import Plan
+    from noxkit._plan.plan import Plan
 
 __all__ = ["ENTRY_POINT_GROUP", "Profile", "ProfileSession", "load_profile"]
 

@@ -1,7 +1,7 @@
 """The `release` steps: read git, check the preconditions, run the gate, write, commit, tag.
 
 git runs as an external command through the session (it is the project's VCS, not a tool to
-install); the decisions are made by the pure functions of `noxkit._release`.
+install); the decisions are made by the pure functions of `noxkit._formats.release`.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from nox.command import CommandFailed
 from packaging.version import InvalidVersion, Version
 
-from noxkit._errors import StepError
-from noxkit._release import (
+from noxkit._errors import fail
+from noxkit._formats.release import (
     Change,
     VersionSource,
     bump,
@@ -35,17 +35,12 @@ if TYPE_CHECKING:
 
     import nox
 
-    from noxkit._plan import Plan
+    from noxkit._plan.plan import Plan
 
 __all__ = ["ReleasePlan", "plan_release", "release_gate", "write_release"]
 
 _DRY_RUN = "--dry-run"
 _SHOWN = 5  # dirty files named in the refusal
-
-
-def _fail(session: nox.Session, message: str) -> StepError:
-    session.warn(message)
-    return StepError(message)
 
 
 def _git(session: nox.Session, *args: str) -> str:
@@ -73,7 +68,7 @@ def _parse_args(session: nox.Session, args: Sequence[str]) -> tuple[bool, str | 
     rest = [a for a in args if a != _DRY_RUN]
     if any(a.startswith("-") for a in rest) or len(rest) > 1:
         msg = f"release takes [--dry-run] [VERSION], got: {' '.join(args)}"
-        raise _fail(session, msg)
+        raise fail(session, msg)
     return dry_run, rest[0] if rest else None
 
 
@@ -134,7 +129,7 @@ def _check_tree(session: nox.Session, plan: Plan) -> None:
         success_codes=[0, 128],
     )
     if not (isinstance(inside, str) and inside.strip() == "true"):
-        raise _fail(session, "release refused: not a git checkout")
+        raise fail(session, "release refused: not a git checkout")
     branch = _git(session, "rev-parse", "--abbrev-ref", "HEAD").strip()
     wanted = plan.config.settings.release.branch
     if branch != wanted:
@@ -142,13 +137,13 @@ def _check_tree(session: nox.Session, plan: Plan) -> None:
             f"release refused: on branch {branch!r}, releases are made from {wanted!r} "
             "([tool.noxkit.release] branch)"
         )
-        raise _fail(session, msg)
+        raise fail(session, msg)
     dirty = [line[3:] for line in _git(session, "status", "--porcelain").splitlines() if line]
     if dirty:
         more = len(dirty) - _SHOWN
         shown = ", ".join(dirty[:_SHOWN]) + (f" and {more} more" if more > 0 else "")
         msg = f"release refused: the working tree is not clean ({shown}); commit or stash first"
-        raise _fail(session, msg)
+        raise fail(session, msg)
 
 
 def _release_date() -> str:
@@ -178,9 +173,9 @@ def plan_release(session: nox.Session, plan: Plan, args: Sequence[str] = ()) -> 
             "release: cannot tell where the version is kept; set [tool.noxkit.release] "
             "version-file to the file holding __version__"
         )
-        raise _fail(session, msg)
+        raise fail(session, msg)
     if source.path is not None and not source.path.is_file():
-        raise _fail(session, f"release: version file {source.path} does not exist")
+        raise fail(session, f"release: version file {source.path} does not exist")
     last = _last_tag(session, settings.tag_format)
     changes, count = _changes(session, last[0] if last else None)
     current = last[1] if last else (read_version(source) or "0.0.0")
@@ -188,9 +183,9 @@ def plan_release(session: nox.Session, plan: Plan, args: Sequence[str] = ()) -> 
     if explicit is not None:
         try:
             if Version(explicit) <= Version(current):
-                raise _fail(session, f"release: {explicit} is not newer than {current}")
+                raise fail(session, f"release: {explicit} is not newer than {current}")
         except InvalidVersion:
-            raise _fail(session, f"release: {explicit!r} is not a valid version") from None
+            raise fail(session, f"release: {explicit!r} is not a valid version") from None
         version = explicit
     else:
         kind = bump(changes)
@@ -199,11 +194,11 @@ def plan_release(session: nox.Session, plan: Plan, args: Sequence[str] = ()) -> 
                 f"release: nothing to release: no feat, fix, perf or breaking commit {since} "
                 f"({count} commits); pass a version to release anyway (`-- 1.2.3`)"
             )
-            raise _fail(session, msg)
+            raise fail(session, msg)
         version = next_version(current, kind)
     tag = settings.tag_format.format(version=version)
     if _git(session, "tag", "--list", tag).strip():
-        raise _fail(session, f"release refused: the tag {tag} already exists")
+        raise fail(session, f"release refused: the tag {tag} already exists")
     release = ReleasePlan(
         previous_tag=last[0] if last else None,
         current=current,
@@ -246,7 +241,7 @@ def release_gate(session: nox.Session, plan: Plan, release: ReleasePlan) -> None
     for entry in release.gate:
         name, _, rest = entry.partition(" -- ")
         if name.strip() == "release":
-            raise _fail(session, "release refused: the gate cannot contain release itself")
+            raise fail(session, "release refused: the gate cannot contain release itself")
         command = [sys.executable, "-m", "nox", "--non-interactive", "-s", name.strip()]
         if rest.strip():
             command += ["--", *rest.split()]
@@ -254,7 +249,7 @@ def release_gate(session: nox.Session, plan: Plan, release: ReleasePlan) -> None
             session.run(*command, external=True)
         except CommandFailed:
             msg = f"release refused: the gate `nox -s {entry}` failed; nothing was written"
-            raise _fail(session, msg) from None
+            raise fail(session, msg) from None
 
 
 def write_release(session: nox.Session, plan: Plan, release: ReleasePlan) -> None:

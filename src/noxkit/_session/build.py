@@ -13,16 +13,15 @@ import contextlib
 import json
 import shlex
 import shutil
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nox.command import CommandFailed
-from nox.virtualenv import find_uv
 
-from noxkit._artifacts import (
+from noxkit._errors import ConfigError, fail
+from noxkit._formats.artifacts import (
     MANIFEST_NAME,
     ManifestError,
     artifact_project,
@@ -37,14 +36,14 @@ from noxkit._artifacts import (
     wheel_problems,
     write_manifest,
 )
-from noxkit._errors import StepError
+from noxkit._session import noxapi
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
     import nox
 
-    from noxkit._plan import Plan
+    from noxkit._plan.plan import Plan
 
 __all__ = [
     "Artifacts",
@@ -114,11 +113,6 @@ class Artifacts:
     sdist: Path | None
 
 
-def _fail(session: nox.Session, message: str) -> StepError:
-    session.warn(message)
-    return StepError(message)
-
-
 def dist_dir(plan: Plan) -> Path:
     """The folder the artifacts and ``SHA256SUMS`` are written to."""
     return plan.config.root / plan.config.settings.build.dist_dir
@@ -134,14 +128,14 @@ def _require_backend(session: nox.Session, plan: Plan) -> None:
     root = plan.config.root
     if plan.project.build_backend or (root / "setup.py").is_file():
         return
-    message = (
-        f"noxkit: error: {root / 'pyproject.toml'}: no build backend: `build` and `smoke` "
-        'need [build-system] build-backend (for example requires = ["hatchling"], '
-        'build-backend = "hatchling.build"), or skip them with [tool.noxkit] skip'
+    error = ConfigError(
+        "no build backend: `build` and `smoke` need [build-system] build-backend (for example "
+        'requires = ["hatchling"], build-backend = "hatchling.build"), or skip them with '
+        "[tool.noxkit] skip",
+        path=str(root / "pyproject.toml"),
     )
-    session.warn(message.removeprefix("noxkit: error: "))
-    print(message, file=sys.stderr)  # noqa: T201 - the one line a configuration error prints
-    raise SystemExit(2)
+    session.warn(str(error))
+    raise error
 
 
 def _frontend_command(session: nox.Session, plan: Plan, out: Path) -> tuple[list[str], bool]:
@@ -150,7 +144,7 @@ def _frontend_command(session: nox.Session, plan: Plan, out: Path) -> tuple[list
     both = [] if settings.build.build_from_sdist else ["--sdist", "--wheel"]
     root = str(plan.config.root)
     if session.venv_backend == "uv":
-        _, uv, _ = find_uv()
+        uv = noxapi.find_uv() or "uv"
         python = shutil.which("python", path=session.bin) or "python"
         return [uv, "build", "--python", python, "--out-dir", str(out), *both, root], True
     session.install(f"build[virtualenv]{settings.tools.build}")
@@ -174,7 +168,7 @@ def build_dists(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()
     if len(wheels) != 1 or len(sdists) != 1:
         built = ", ".join(p.name for p in staging.iterdir()) or "nothing"
         msg = f"expected one wheel and one sdist from the build, got: {built}"
-        raise _fail(session, msg)
+        raise fail(session, msg)
     dist = dist_dir(plan)
     dist.mkdir(parents=True, exist_ok=True)
     project = artifact_project(wheels[0].name)
@@ -197,7 +191,7 @@ def check_dists(session: nox.Session, plan: Plan, artifacts: Artifacts) -> None:
     try:
         metadata = read_metadata(artifacts.wheel)
     except ValueError as exc:
-        raise _fail(session, str(exc)) from None
+        raise fail(session, str(exc)) from None
     session.log(f"metadata: {metadata.line()}")
     members = wheel_files(artifacts.wheel)
     problems = wheel_problems(members)
@@ -219,7 +213,7 @@ def check_dists(session: nox.Session, plan: Plan, artifacts: Artifacts) -> None:
             session.warn(f"  {problem}")
         count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
         msg = f"{artifacts.wheel.name}: {count}: {'; '.join(problems)}"
-        raise _fail(session, msg)
+        raise fail(session, msg)
     tops = ", ".join(top_level_names(members))
     session.log(f"wheel contents and sdist/wheel parity OK (top-level: {tops})")
 
@@ -253,7 +247,7 @@ def verified_artifacts(session: nox.Session, plan: Plan, folder: Path) -> Artifa
     manifest = dist_dir(plan) / MANIFEST_NAME
     if not manifest.is_file():
         msg = f"no {manifest}: build the artifacts first (`nox -s build smoke`)"
-        raise _fail(session, msg)
+        raise fail(session, msg)
     try:
         entries = read_manifest(manifest)
         target = folder / "artifacts"
@@ -265,12 +259,12 @@ def verified_artifacts(session: nox.Session, plan: Plan, folder: Path) -> Artifa
         # A file missing from the dist folder is missing from the copies, and reported so.
         verified = verify_manifest(manifest, target, label=manifest.parent)
     except ManifestError as exc:
-        raise _fail(session, f"refusing to install: {exc}") from None
+        raise fail(session, f"refusing to install: {exc}") from None
     wheels = [p for n, p in verified.items() if n.endswith(".whl")]
     sdists = [p for n, p in verified.items() if n.endswith(".tar.gz")]
     if len(wheels) != 1:
         msg = f"{manifest} must list exactly one wheel, lists {len(wheels)}"
-        raise _fail(session, msg)
+        raise fail(session, msg)
     session.log(f"verified {', '.join(sorted(verified))} against {manifest}")
     return Artifacts(wheel=wheels[0], sdist=sdists[0] if sdists else None)
 
@@ -300,18 +294,18 @@ def _check_imports(session: nox.Session, names: Sequence[str], artifact: Path) -
     )
     results = _results(results_path)
     if len(results) != len(names):
-        raise _fail(session, f"the import check of {artifact.name} did not complete")
+        raise fail(session, f"the import check of {artifact.name} did not complete")
     for result in results:
         if "error" in result:
             error = result["error"]
             msg = f"`import {result['name']}` failed with {artifact.name} installed: {error}"
-            raise _fail(session, msg)
+            raise fail(session, msg)
         if not result["installed"]:
             msg = (
                 f"`import {result['name']}` found {result['file']}, not the installed "
                 f"{artifact.name}: the source tree leaks onto sys.path"
             )
-            raise _fail(session, msg)
+            raise fail(session, msg)
         session.log(f"imported {result['name']} from {result['file']}")
 
 
@@ -341,7 +335,7 @@ def _check_entry_points(
             f"entry point '{first['name']} = {first['value']}' of {artifact.name} does not "
             f"resolve: {first['error']}"
         )
-        raise _fail(session, msg)
+        raise fail(session, msg)
     args = plan.config.settings.smoke.entry_point_args
     if plan.config.settings.smoke.commands is not None or not args:
         return
@@ -350,7 +344,7 @@ def _check_entry_points(
             session.run(name, *args, external="error")
         except CommandFailed as exc:
             msg = f"entry point '{name}' failed: `{shlex.join([name, *args])}` {exc.reason}"
-            raise _fail(session, msg) from None
+            raise fail(session, msg) from None
 
 
 def _run_commands(session: nox.Session, plan: Plan, artifact: Path) -> None:
@@ -360,7 +354,7 @@ def _run_commands(session: nox.Session, plan: Plan, artifact: Path) -> None:
             session.run(*argv, external="error")
         except CommandFailed as exc:
             msg = f"smoke command `{command}` failed with {artifact.name} installed: {exc.reason}"
-            raise _fail(session, msg) from None
+            raise fail(session, msg) from None
 
 
 def _check_types(session: nox.Session, plan: Plan, members: Sequence[str], wheel: Path) -> None:
@@ -378,7 +372,7 @@ def _check_types(session: nox.Session, plan: Plan, members: Sequence[str], wheel
     except CommandFailed:
         names = ", ".join(typed)
         msg = f"mypy does not see the types of {names} from the installed {wheel.name}"
-        raise _fail(session, msg) from None
+        raise fail(session, msg) from None
     session.log(f"mypy sees the types of {', '.join(typed)} (py.typed shipped)")
 
 
@@ -397,7 +391,7 @@ def _run_tests(session: nox.Session, plan: Plan, extra_args: Sequence[str]) -> N
             shutil.copy2(source, here / rel)
         elif rel in settings.smoke.test_paths:
             msg = f"[tool.noxkit.smoke] test-paths: {source} does not exist"
-            raise _fail(session, msg)
+            raise fail(session, msg)
     requirements = [r for r in plan.sessions["tests"].requirements if not r.startswith("coverage")]
     session.install(*requirements)
     command = ["python", "-I", "-m", "pytest", "-p", "no:cacheprovider"]
@@ -408,7 +402,7 @@ def _run_tests(session: nox.Session, plan: Plan, extra_args: Sequence[str]) -> N
         no_tests = exc.reason is not None and exc.reason.endswith(" 5")
         what = "collected no tests" if no_tests else "failed"
         msg = f"the test suite {what} against the installed wheel ({exc.reason})"
-        raise _fail(session, msg) from None
+        raise fail(session, msg) from None
 
 
 def smoke(
@@ -431,7 +425,7 @@ def smoke(
     _install(session, artifact, name, extras)
     names = top_level_names(members)
     if not names:
-        raise _fail(session, f"{wheel.name} holds no importable package")
+        raise fail(session, f"{wheel.name} holds no importable package")
     _check_imports(session, names, artifact)
     _check_entry_points(session, plan, console_scripts(wheel), artifact)
     _run_commands(session, plan, artifact)

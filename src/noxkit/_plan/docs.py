@@ -10,25 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from noxkit._errors import StepError
-
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
-    import nox
+    from noxkit._config.schema import Config
 
-    from noxkit._config import Config
-    from noxkit._plan import Plan
-
-__all__ = ["DocsSite", "build_docs", "docs_commands", "docs_site", "find_docs"]
+__all__ = ["CANDIDATES", "SERVE", "DocsSite", "docs_commands", "docs_requirements", "find_docs"]
 
 Generator = Literal["mkdocs", "sphinx"]
 
 # Searched in this order: a project with both an mkdocs.yml and a conf.py builds with MkDocs
 # unless [tool.noxkit.docs] config names the other.
-_CANDIDATES = ("mkdocs.yml", "mkdocs.yaml", "docs/conf.py", "docs/source/conf.py", "conf.py")
-_SERVE = "--serve"
+CANDIDATES = ("mkdocs.yml", "mkdocs.yaml", "docs/conf.py", "docs/source/conf.py", "conf.py")
+SERVE = "--serve"
 
 
 @dataclass(frozen=True)
@@ -58,7 +53,7 @@ def find_docs(config: Config) -> DocsSite | None:
         if not path.is_file():
             return None
     else:
-        found = next((root / c for c in _CANDIDATES if (root / c).is_file()), None)
+        found = next((root / c for c in CANDIDATES if (root / c).is_file()), None)
         if found is None:
             return None
         path = found
@@ -100,35 +95,3 @@ def docs_commands(
         return ["sphinx-autobuild", source, out, *extra_args]
     # --keep-going reports every warning before failing, not just the first one.
     return ["sphinx-build", "-W", "--keep-going", "-b", "html", source, out, *extra_args]
-
-
-def docs_site(session: nox.Session, plan: Plan) -> DocsSite:
-    """The project's docs; skips the session (not a failure) when the project has none."""
-    site = find_docs(plan.config)
-    if site is None:
-        wanted = plan.config.settings.docs.config
-        if wanted is not None:
-            message = f"[tool.noxkit.docs] config = {wanted!r}: no such file"
-            session.warn(message)
-            raise StepError(message)
-        listed = ", ".join(_CANDIDATES)
-        session.skip(f"no docs configuration found (looked for {listed})")
-    return site
-
-
-def build_docs(
-    session: nox.Session, plan: Plan, site: DocsSite, extra_args: Sequence[str] = ()
-) -> None:
-    """Build the site with warnings as errors; ``--serve`` in ``extra_args`` previews it live.
-
-    The project's install is the docs session's (see `noxkit.steps.install`); a live
-    preview of a Sphinx site also needs sphinx-autobuild, installed here on demand.
-    """
-    serve = _SERVE in extra_args
-    args = [a for a in extra_args if a != _SERVE]
-    if serve and site.generator == "sphinx":
-        session.install("sphinx-autobuild")
-    session.log(f"docs: {site.generator} ({site.config_file.relative_to(plan.config.root)})")
-    session.run(*docs_commands(site, args, serve=serve), external="error")
-    if not serve:
-        session.log(f"site: {site.output_dir}")

@@ -1,7 +1,7 @@
 """The `release` logic: conventional commits -> next version -> changelog section -> files.
 
 Pure functions over strings and files; the git calls and the gate live in
-`noxkit._release_steps`. Why not commitizen, git-cliff or bump-my-version: each wants its
+`noxkit._session.release`. Why not commitizen, git-cliff or bump-my-version: each wants its
 own configuration table describing where the version lives and how the changelog looks, which
 noxkit already knows from the project (the same discovery `build` uses), and each runs as one
 opaque command whose dry run cannot be tested line by line. The Conventional Commits grammar

@@ -20,35 +20,25 @@ import hashlib
 import itertools
 import json
 import os
-import shutil
-import sys
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from noxkit._errors import StepError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
+    from pathlib import Path
 
-    import nox
-
-    from noxkit._plan import Plan, SessionPlan
+    from noxkit._plan.plan import Plan, SessionPlan
 
 __all__ = [
     "STAMP_NAME",
-    "EnvLock",
-    "Prepared",
-    "cache_bytecode",
     "compare",
-    "compile_bytecode",
     "fingerprint",
+    "in_ci",
+    "installed_digest",
     "nox_reuse_venv",
-    "prepare",
     "read_stamp",
-    "release",
     "reuse_allowed",
+    "scan_dist_info",
     "stamp",
 ]
 
@@ -76,98 +66,6 @@ _INSTALLER_ENV = (
     "PIP_PRE",
 )
 _CI_VARIABLES = ("CI", "GITHUB_ACTIONS", "GITLAB_CI", "BUILDKITE", "TF_BUILD")
-
-# One process prints every installed distribution; run once after an install, never on a hit.
-_INSTALLED_SCRIPT = """\
-import json
-seen = {}
-for dist in metadata.distributions():
-    name = dist.metadata["Name"]
-    if name:
-        seen.setdefault(name, dist.version)
-print(json.dumps(sorted(seen.items(), key=lambda item: item[0].lower())))
-"""
-
-
-# --- Locks ----------------------------------------------------------------------------------
-
-
-class EnvLock:
-    """An exclusive lock on one environment folder: a ``<folder>.lock`` file beside it.
-
-    ``flock`` locks vanish with the process that held them, so a crashed or killed run never
-    leaves a stale lock behind. The file holds the holder's PID and command line, for the
-    message of whoever waits.
-    """
-
-    def __init__(self, location: Path) -> None:
-        self.path = location.with_name(location.name + ".lock")
-        self._fd: int | None = None
-
-    def holder(self) -> str:
-        """``PID 123 (nox -s tests)``, as written by the current holder."""
-        try:
-            text = self.path.read_text(encoding="utf-8").strip()
-        except OSError:
-            return "another process"
-        pid, _, command = text.partition(" ")
-        return f"PID {pid} ({command})" if pid.isdigit() else "another process"
-
-    def acquire(self, *, wait: bool, on_wait: Any = None) -> None:  # noqa: ANN401 - a callback
-        """Take the lock; when it is held elsewhere, wait (calling ``on_wait`` once) or raise.
-
-        Raises:
-            BlockingIOError: the lock is held and ``wait`` is false.
-        """
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            if not _try_lock(fd, block=False):
-                self._wait(fd, wait=wait, on_wait=on_wait)
-            command = " ".join(Path(a).name if i == 0 else a for i, a in enumerate(sys.argv))
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{os.getpid()} {command}\n".encode(), 0)
-        except BaseException:
-            os.close(fd)
-            raise
-        self._fd = fd
-
-    def _wait(self, fd: int, *, wait: bool, on_wait: Any) -> None:  # noqa: ANN401 - a callback
-        if not wait:
-            raise BlockingIOError(self.holder())
-        if on_wait is not None:
-            on_wait(self.holder())
-        _try_lock(fd, block=True)
-
-    def release(self) -> None:
-        """Let the next run in (the file stays: deleting lock files races with waiters)."""
-        if self._fd is not None:
-            with contextlib.suppress(OSError):
-                os.ftruncate(self._fd, 0)
-            os.close(self._fd)  # closing drops the flock
-            self._fd = None
-
-
-def _try_lock(fd: int, *, block: bool) -> bool:
-    if os.name == "nt":  # pragma: no cover - exercised on Windows only
-        import msvcrt  # noqa: PLC0415 - Windows only
-
-        mode = msvcrt.LK_LOCK if block else msvcrt.LK_NBLCK  # type: ignore[attr-defined,unused-ignore]
-        try:
-            msvcrt.locking(fd, mode, 1)  # type: ignore[attr-defined,unused-ignore]
-        except OSError:
-            return False
-        return True
-    import fcntl  # noqa: PLC0415 - POSIX only
-
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
-    except BlockingIOError:
-        return False
-    return True
-
-
-# --- The fingerprint ------------------------------------------------------------------------
 
 
 def _digest(value: object) -> str:
@@ -455,231 +353,8 @@ def reuse_allowed(global_reuse: str, setting: str, environ: Mapping[str, str]) -
     return setting == "fingerprint" and not in_ci(environ)
 
 
-@dataclass
-class Prepared:
-    """What :func:`prepare` decided for one session's environment."""
-
-    location: Path
-    reused: bool
-    reason: str | None
-    """Why the environment was rebuilt (None on a reuse hit, or when reuse was not asked)."""
-    fingerprint: dict[str, Any]
-    installed: list[list[str]] = field(default_factory=list)
-    lock: EnvLock | None = None
-    started: float = field(default_factory=time.perf_counter)
-    identity: tuple[int, int] | None = None
-
-
-_PREPARED: dict[str, Prepared] = {}
-"""Environments prepared in this process, by location: held locks and their stamps."""
-
-
-def _venv_of(session: nox.Session) -> Any:  # noqa: ANN401 - nox's ProcessEnv
-    try:
-        return session.virtualenv
-    except (ValueError, AttributeError):  # no environment (yet), or not a real session
-        return None
-
-
-def _global_config(session: nox.Session) -> Any:  # noqa: ANN401 - nox's option namespace
-    # nox keeps the merged command-line options on the runner; there is no public accessor.
-    runner = getattr(session, "_runner", None)
-    return getattr(runner, "global_config", None)
-
-
-def _cfg_identity(location: Path) -> tuple[int, int] | None:
-    try:
-        info = (location / "pyvenv.cfg").stat()
-    except OSError:
-        return None
-    return (info.st_ino, info.st_mtime_ns)
-
-
-def _recreate(venv: Any, location: Path) -> None:  # noqa: ANN401 - nox's VirtualEnv
-    """Delete the folder and let nox create it again, with installs enabled even under -R."""
-    shutil.rmtree(location, ignore_errors=True)
-    venv.reuse_existing = False
-    venv.create()
-    # nox skips session.install() when -R (no_install) meets a reused environment; this one
-    # is brand new, so the install must run.
-    venv._reused = False  # noqa: SLF001 - the flag nox consults for --no-install
-
-
-def prepare(
-    session: nox.Session,
-    plan: Plan,
-    args: Sequence[str],
-    names: Sequence[str],
-    *,
-    files: Sequence[Path] = (),
-) -> Prepared | None:
-    """Lock the session's environment and make it either a matching reuse or a fresh folder.
-
-    ``files`` are further inputs of the install (the lockfile), fingerprinted by content.
-
-    Returns None when the session has no virtual environment noxkit can manage (a conda or
-    ``none`` backend): then the caller installs the way nox would.
-    """
-    from nox.virtualenv import VirtualEnv  # noqa: PLC0415 - loaded by nox already
-
-    venv = _venv_of(session)
-    location_name = getattr(venv, "location", None)
-    if not isinstance(venv, VirtualEnv) or not location_name:
-        return None
-    location = Path(location_name)
-    again = _PREPARED.get(str(location))
-    if again is not None:
-        # A second install in the same session adds to the environment: it is no longer what
-        # the stamp says until this install succeeds and re-stamps it.
-        (location / STAMP_NAME).unlink(missing_ok=True)
-        again.fingerprint["requirements"] = [
-            *again.fingerprint["requirements"],
-            *(a for a in args if a not in again.fingerprint["requirements"]),
-        ]
-        again.reused = False
-        venv._reused = False  # noqa: SLF001 - the environment changes: -R must not skip this
-        return again
-
-    settings = plan.config.settings.envs
-    lock = EnvLock(location)
-    try:
-        lock.acquire(
-            wait=settings.when_busy == "wait",
-            on_wait=lambda holder: session.log(
-                f"waiting for {location.name}: the environment is in use by {holder}"
-            ),
-        )
-    except BlockingIOError as exc:
-        msg = (
-            f"{session.name}: the environment {location} is in use by {exc.args[0]}; "
-            'wait for it, or set [tool.noxkit.envs] when-busy = "wait"'
-        )
-        session.warn(msg)
-        raise StepError(msg) from None
-
-    try:
-        prepared = _decide(
-            session, plan, venv=venv, location=location, args=args, names=names, files=files
-        )
-    except BaseException:
-        lock.release()
-        raise
-    prepared.lock = lock
-    _PREPARED[str(location)] = prepared
-    return prepared
-
-
-def _decide(
-    session: nox.Session,
-    plan: Plan,
-    *,
-    venv: Any,  # noqa: ANN401 - nox's VirtualEnv
-    location: Path,
-    args: Sequence[str],
-    names: Sequence[str],
-    files: Sequence[Path],
-) -> Prepared:
-    config = _global_config(session)
-    global_reuse = str(getattr(config, "reuse_venv", "no") or "no")
-    allowed = reuse_allowed(global_reuse, plan.config.settings.envs.reuse, os.environ)
-    backend = str(getattr(venv, "venv_backend", "unknown"))
-
-    def current() -> dict[str, Any]:
-        return fingerprint(
-            plan,
-            location=location,
-            backend=backend,
-            args=args,
-            names=names,
-            environ=os.environ,
-            files=files,
-        )
-
-    fp = current()
-    found = read_stamp(location)
-    reason: str | None
-    if isinstance(found, str):
-        reason = found
-    else:
-        reason = compare(found["fingerprint"], fp)
-        if reason is None and allowed:
-            session.log(f"reusing {session.name}: environment unchanged since it was built")
-            installed = found.get("installed")
-            return Prepared(
-                location, reused=True, reason=None, fingerprint=fp,
-                installed=installed if isinstance(installed, list) else [],
-                identity=_cfg_identity(location),
-            )  # fmt: skip
-    fresh = not venv._reused and isinstance(found, str)  # noqa: SLF001 - nox's own flag
-    if not fresh:
-        if allowed:
-            session.log(f"rebuilding {session.name}: {reason}")
-        else:
-            session.log(
-                f"starting {session.name} from a fresh environment: reuse is off (`nox -r`, or "
-                '[tool.noxkit.envs] reuse = "fingerprint" turns it on)'
-            )
-        _recreate(venv, location)
-        fp = current()  # the interpreter's facts belong to the new folder
-    return Prepared(
-        location, reused=False, reason=reason if allowed and not fresh else None,
-        fingerprint=fp, identity=_cfg_identity(location),
-    )  # fmt: skip
-
-
-def compile_bytecode(plan: Plan) -> bool:
-    """Whether to compile every ``.pyc`` at install (``compile-bytecode = "always"``)."""
-    return plan.config.settings.envs.compile_bytecode == "always"
-
-
-def cache_bytecode(session: nox.Session, plan: Plan, prepared: Prepared) -> None:
-    """Let tools cache bytecode inside a reusable environment despite PYTHONDONTWRITEBYTECODE.
-
-    uv writes no ``.pyc`` at install, and with ``PYTHONDONTWRITEBYTECODE`` set nothing ever
-    does, so every run of a reused environment compiles pytest, coverage... again. Compiling
-    all of site-packages at install costs more than it saves (mypy ships ``.py`` files beside
-    its compiled modules). Instead, tools write the bytecode of what they actually import into
-    the environment's own folder (``PYTHONPYCACHEPREFIX``), never into the project, once the
-    environment is actually reused.
-    """
-    if plan.config.settings.envs.compile_bytecode != "auto" or not prepared.reused:
-        # Only from the first reuse on: writing the cache slows a run down (about a second
-        # for the benchmark's tests on a 2-core machine), so a fresh environment, which may
-        # never be reused, does not pay for it.
-        return
-    if not os.environ.get("PYTHONDONTWRITEBYTECODE"):
-        return  # Python writes bytecode next to the installed files by itself
-    env = session.env
-    env["PYTHONDONTWRITEBYTECODE"] = None  # None: removed from the tools' environment
-    prefix = os.environ.get("PYTHONPYCACHEPREFIX") or str(prepared.location / ".pycache")
-    env["PYTHONPYCACHEPREFIX"] = prefix
-    session.log(f"bytecode cache: {prefix} (PYTHONDONTWRITEBYTECODE is set; see compile-bytecode)")
-
-
-def installed_set(session: nox.Session, location: Path | None = None) -> list[list[str]]:
-    """Every distribution in the session's environment, as ``[name, version]`` pairs.
-
-    Read from the ``*.dist-info`` folders of the environment's site-packages when noxkit knows
-    the folder (no interpreter start: it runs after every install); asked from the
-    environment's Python otherwise.
-    """
-    if location is not None:
-        found = _scan_dist_info(location)
-        if found:
-            return found
-    output = session.run(
-        "python", "-c", _INSTALLED_SCRIPT, silent=True, log=False, external="error"
-    )
-    if not isinstance(output, str):  # --install-only and similar modes run nothing
-        return []
-    try:
-        pairs = json.loads(output.strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        return []
-    return [[str(n), str(v)] for n, v in pairs]
-
-
-def _scan_dist_info(location: Path) -> list[list[str]]:
+def scan_dist_info(location: Path) -> list[list[str]]:
+    """Every distribution installed in an environment folder, from its ``*.dist-info``."""
     seen: dict[str, str] = {}
     for site in [*location.glob("lib/python*/site-packages"), location / "Lib" / "site-packages"]:
         for info in site.glob("*.dist-info"):
@@ -707,33 +382,6 @@ def _name_version(info: Path) -> tuple[str, str]:
     except OSError:
         return "", ""
     return name, version
-
-
-def finish(session: nox.Session, prepared: Prepared, installed: list[list[str]]) -> None:
-    """Stamp a successfully installed environment, unless someone replaced it meanwhile."""
-    prepared.installed = installed
-    if _cfg_identity(prepared.location) != prepared.identity:
-        msg = (
-            f"{session.name}: the environment {prepared.location} was recreated by another "
-            "process during the install; run again"
-        )
-        session.warn(msg)
-        raise StepError(msg)
-    stamp(prepared.location, prepared.fingerprint, installed)
-
-
-def prepared_for(session: nox.Session) -> Prepared | None:
-    """The preparation of this session's environment in this process, if any."""
-    location = getattr(_venv_of(session), "location", None)
-    return _PREPARED.get(str(location)) if location else None
-
-
-def release(session: nox.Session) -> None:
-    """Unlock the session's environment (called when the session ends)."""
-    location = getattr(_venv_of(session), "location", None)
-    prepared = _PREPARED.pop(str(location), None) if location else None
-    if prepared is not None and prepared.lock is not None:
-        prepared.lock.release()
 
 
 def installed_digest(installed: Sequence[Sequence[str]]) -> str:

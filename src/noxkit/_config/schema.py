@@ -20,9 +20,9 @@ if TYPE_CHECKING:
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
+from noxkit._config.profiles import Profile, load_profile
+from noxkit._config.toml import load_toml, tomllib
 from noxkit._errors import ConfigError
-from noxkit._profiles import Profile, load_profile
-from noxkit._pyproject import load_toml, tomllib
 
 __all__ = [
     "BuildConfig",

@@ -10,13 +10,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from noxkit import steps
+from noxkit._session.run import ensure_run
 
 if TYPE_CHECKING:
     import nox
 
-    from noxkit._plan import Plan
+    from noxkit._plan.plan import Plan
 
-__all__ = ["body_for"]
+__all__ = ["body_for", "run_standard"]
 
 SessionBody = Callable[["nox.Session", "Plan"], None]
 
@@ -111,3 +112,10 @@ def body_for(name: str, plan: Plan) -> SessionBody:
     if profile is not None and name in profile.sessions:
         return _profile_body(name, profile.sessions[name].body)
     return _BODIES[name]
+
+
+def run_standard(session: nox.Session, plan: Plan, name: str) -> None:
+    """Run one of noxkit's sessions: open its run, log the header, then its steps."""
+    ensure_run(session, plan)
+    steps.header(session, plan)
+    body_for(name, plan)(session, plan)

@@ -6,16 +6,17 @@ line without building a single environment.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nox.project import dependency_groups
 
-from noxkit._config import Config, ToolsConfig, load_config
-from noxkit._docs import docs_commands, docs_requirements, find_docs
+from noxkit._config.schema import Config, ToolsConfig, load_config
 from noxkit._errors import ConfigError
-from noxkit._project import Project, inspect_project
+from noxkit._plan.docs import docs_commands, docs_requirements, find_docs
+from noxkit._plan.project import Project, inspect_project
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -372,17 +373,20 @@ def build_plan(config: Config, project: Project | None = None) -> Plan:
     return Plan(config=config, project=project, sessions=sessions)
 
 
-_REGISTERED: dict[Path, Plan] = {}
-"""Plans built by ``register`` in this process, by project root: ``load_plan`` inside a session
-returns the very plan the sessions were registered with (same profile, same overrides)."""
+_REGISTERED: ContextVar[Mapping[Path, Plan] | None] = ContextVar(
+    "noxkit_registered_plans", default=None
+)
+"""Plans built by ``register`` (nox runs sessions in the context that loaded the noxfile), by
+project root: ``load_plan`` inside a session returns the very plan the sessions were registered
+with (same profile, same overrides). Replaced, never mutated."""
 
 
 def remember(plan: Plan) -> None:
     """Record the plan ``register`` built, for :func:`load_plan`."""
-    _REGISTERED[plan.config.root] = plan
+    _REGISTERED.set({**(_REGISTERED.get() or {}), plan.config.root: plan})
 
 
 def load_plan(root: Path | str = ".") -> Plan:
     """The plan of the project in ``root``: the one ``register`` built, else read afresh."""
     resolved = Path(root).resolve()
-    return _REGISTERED.get(resolved) or build_plan(load_config(resolved))
+    return (_REGISTERED.get() or {}).get(resolved) or build_plan(load_config(resolved))

@@ -1,0 +1,139 @@
+"""The run report as data: one record per session, the summary table, comparing two reports.
+
+Written by the session side (:mod:`noxkit._session.report`), read by ``noxkit report``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = ["SessionRecord", "diff_reports", "read_records", "render_markdown", "render_table"]
+
+
+@dataclass
+class SessionRecord:
+    """What one session did, as the summary and the JSON report show it."""
+
+    session: str
+    result: str = "running"
+    duration: float = 0.0
+    setup: float = 0.0
+    """Environment setup: from the session's start to the end of its last install step."""
+    tools: float = 0.0
+    started: str = ""
+    environment: dict[str, Any] = field(default_factory=dict)
+    header: list[str] = field(default_factory=list)
+    pid: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        """The record as one line of the run's record file."""
+        return asdict(self)
+
+
+def read_records(path: Path) -> list[dict[str, Any]]:
+    """The records in a run's record file; an unreadable line is left out."""
+    records: list[dict[str, Any]] = []
+    with contextlib.suppress(OSError):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            with contextlib.suppress(ValueError):
+                records.append(json.loads(line))
+    return records
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.2f}s"
+
+
+def _env_note(record: dict[str, Any]) -> str:
+    env = record.get("environment") or {}
+    if not env:
+        return ""
+    if env.get("reused"):
+        return "reused"
+    reason = env.get("rebuild_reason")
+    return f"rebuilt: {reason}" if reason else "fresh"
+
+
+def render_table(records: list[dict[str, Any]]) -> str:
+    """The end-of-run summary: session, result, total, env setup, tool time, environment."""
+    rows = [("session", "result", "total", "env setup", "tools", "environment")]
+    rows.extend(
+        (
+            r["session"],
+            r["result"],
+            _seconds(r["duration"]),
+            _seconds(r["setup"]),
+            _seconds(r["tools"]),
+            _env_note(r),
+        )
+        for r in records
+    )
+    total = sum(r["duration"] for r in records)
+    setup = sum(r["setup"] for r in records)
+    rows.append(("total", "", _seconds(total), _seconds(setup), _seconds(total - setup), ""))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [
+            cell.rjust(widths[i]) if 2 <= i <= 4 else cell.ljust(widths[i])  # noqa: PLR2004 - the time columns
+            for i, cell in enumerate(row)
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def render_markdown(records: list[dict[str, Any]]) -> str:
+    """The same summary as a Markdown table (for ``$GITHUB_STEP_SUMMARY``)."""
+    lines = [
+        "### noxkit run summary",
+        "",
+        "| session | result | total | env setup | tools | environment |",
+        "|---|---|---:|---:|---:|---|",
+    ]
+    lines.extend(
+        f"| {r['session']} | {r['result']} | {_seconds(r['duration'])} | "
+        f"{_seconds(r['setup'])} | {_seconds(r['tools'])} | {_env_note(r)} |"
+        for r in records
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _installed(record: dict[str, Any]) -> dict[str, str]:
+    env = record.get("environment") or {}
+    return {i["name"].lower(): i["version"] for i in env.get("installed", [])}
+
+
+def diff_reports(a: dict[str, Any], b: dict[str, Any]) -> tuple[bool, list[str]]:
+    """Whether two runs had identical environments, and one line per difference."""
+    by_a = {r["session"]: r for r in a.get("sessions", [])}
+    by_b = {r["session"]: r for r in b.get("sessions", [])}
+    lines: list[str] = []
+    identical = True
+    for name in sorted(set(by_a) | set(by_b)):
+        if name not in by_a or name not in by_b:
+            identical = False
+            lines.append(f"{name}: only in {'A' if name in by_a else 'B'}")
+            continue
+        env_a = by_a[name].get("environment") or {}
+        env_b = by_b[name].get("environment") or {}
+        same_python = env_a.get("python") == env_b.get("python")
+        if env_a.get("digest") == env_b.get("digest") and same_python:
+            lines.append(f"{name}: identical ({len(_installed(by_a[name]))} packages)")
+            continue
+        identical = False
+        pa, pb = _installed(by_a[name]), _installed(by_b[name])
+        changes = [
+            f"{p} {pa[p]} -> {pb[p]}" for p in sorted(pa.keys() & pb.keys()) if pa[p] != pb[p]
+        ]
+        changes += [f"-{p} {pa[p]}" for p in sorted(pa.keys() - pb.keys())]
+        changes += [f"+{p} {pb[p]}" for p in sorted(pb.keys() - pa.keys())]
+        if not same_python:
+            changes.insert(0, f"python {env_a.get('python')} -> {env_b.get('python')}")
+        lines.append(f"{name}: differs: {'; '.join(changes) or 'installed set digest differs'}")
+    return identical, lines

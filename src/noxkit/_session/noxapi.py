@@ -1,0 +1,149 @@
+"""Every nox internal noxkit touches, in one place, each one guarded.
+
+nox offers libraries a public API for sessions (``nox.Session``, ``nox.session``) but none for
+what noxkit also needs: the merged command-line options, the flag that makes ``-R`` skip
+installs, the skip exception, the registry, and the end of a session. Each is reached here and
+nowhere else; ``tests/unit/session/test_noxapi.py`` fails loudly when a nox release moves one,
+instead of noxkit misbehaving quietly.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import nox
+
+__all__ = [
+    "find_uv",
+    "global_option",
+    "is_skip",
+    "mark_fresh",
+    "registered_names",
+    "result_of",
+    "runner_key",
+    "venv_of",
+    "virtualenv_class",
+    "was_reused",
+    "wrap_sessions",
+]
+
+
+def runner_key(session: nox.Session) -> int:
+    """An identity of the running session that stays the same for its whole run."""
+    return id(getattr(session, "_runner", session))
+
+
+def global_option(session: nox.Session, name: str, default: object = None) -> object:
+    """One merged command-line option (``reuse_venv``, ``no_install``...) of this nox run."""
+    runner = getattr(session, "_runner", None)
+    config = getattr(runner, "global_config", None)
+    return getattr(config, name, default)
+
+
+def venv_of(session: nox.Session) -> Any:  # noqa: ANN401 - nox's ProcessEnv
+    """The session's environment object, or None (no environment yet, or not a real session)."""
+    try:
+        return session.virtualenv
+    except (ValueError, AttributeError):
+        return None
+
+
+def virtualenv_class() -> type:
+    """nox's ``VirtualEnv``: the environments noxkit can lock, stamp and rebuild."""
+    from nox.virtualenv import VirtualEnv  # noqa: PLC0415 - loaded by nox already
+
+    return VirtualEnv
+
+
+def was_reused(venv: Any) -> bool:  # noqa: ANN401 - nox's VirtualEnv
+    """Whether nox kept an existing folder for this environment (its ``_reused`` flag)."""
+    return bool(getattr(venv, "_reused", False))
+
+
+def mark_fresh(venv: Any) -> None:  # noqa: ANN401 - nox's VirtualEnv
+    """Tell nox the environment is new, so ``-R`` (no-install) does not skip installing it."""
+    venv._reused = False  # noqa: SLF001 - the flag nox consults for --no-install
+
+
+def is_skip(exc: BaseException) -> bool:
+    """Whether ``exc`` is nox's "session skipped" signal (``session.skip()``)."""
+    from nox.sessions import _SessionSkip  # noqa: PLC0415 - nox is loaded when sessions run
+
+    return isinstance(exc, _SessionSkip)
+
+
+def result_of(session: nox.Session) -> str | None:
+    """How nox classified the session when it ended (``success``, ``failed``...), if it has."""
+    result = getattr(getattr(session, "_runner", None), "result", None)
+    status = getattr(result, "status", None)
+    name = getattr(status, "name", None)
+    return name.lower() if isinstance(name, str) else None
+
+
+def find_uv() -> str | None:
+    """The uv nox would use (nox's own lookup), or None when there is none."""
+    from nox.virtualenv import find_uv as _find_uv  # noqa: PLC0415
+
+    found, path, _ = _find_uv()
+    return path if found else None
+
+
+def registered_names() -> set[str]:
+    """The names of the sessions registered with nox so far."""
+    import nox.registry  # noqa: PLC0415
+
+    return set(nox.registry.get())
+
+
+_WRAPPED = "__noxkit_wrapped__"
+
+
+def wrap_sessions(wrapper: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
+    """Run every session of the noxfile, its own and noxkit's, inside ``wrapper``.
+
+    nox has no hook at a session's start and end. noxkit needs one so that a session a project
+    composes from steps gets its run closed (environment lock released, report record
+    written) exactly when it ends. nox keeps the noxfile's sessions in one dict and calls
+    ``Func.func``; the sessions registered so far are wrapped now, those defined later as they
+    are registered. A session that never calls a noxkit step is left as it is by the wrapper.
+    """
+    import nox.registry  # noqa: PLC0415
+
+    registry = nox.registry._REGISTRY  # noqa: SLF001 - see the docstring
+    for func in registry.values():
+        _wrap_func(func, wrapper)
+    if isinstance(registry, _WrappingRegistry):
+        registry.wrapper = wrapper
+        return
+    replacement = _WrappingRegistry(registry, wrapper)
+    nox.registry._REGISTRY = replacement  # noqa: SLF001 - see the docstring
+
+
+def _wrap_func(func: Any, wrapper: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:  # noqa: ANN401 - nox's Func
+    inner = getattr(func, "func", None)
+    if inner is None or getattr(inner, _WRAPPED, False):
+        return
+    wrapped = functools.wraps(inner)(wrapper(inner))
+    setattr(wrapped, _WRAPPED, True)
+    func.func = wrapped
+
+
+class _WrappingRegistry(dict[str, Any]):
+    """nox's session registry, wrapping each session as nox registers it."""
+
+    def __init__(
+        self, initial: dict[str, Any], wrapper: Callable[[Callable[..., Any]], Callable[..., Any]]
+    ) -> None:
+        super().__init__(initial)
+        self.wrapper = wrapper
+
+    def __setitem__(self, key: str, value: Any) -> None:  # noqa: ANN401 - nox's Func
+        _wrap_func(value, self.wrapper)
+        super().__setitem__(key, value)
+
+    def __copy__(self) -> dict[str, Any]:
+        return dict(self)
