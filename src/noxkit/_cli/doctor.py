@@ -66,13 +66,13 @@ def _lock_problems(plan: Plan) -> list[str]:
     if not path.is_file():
         return []
     # Imported here: only projects with a lockfile pay for parsing it.
-    from noxkit import _lock, _lockrun  # noqa: PLC0415
+    from noxkit._formats import lock as lockfile  # noqa: PLC0415
 
-    lock = _lock.load_lock(path)
-    changes = _lockrun.stale_changes(plan, lock)
+    lock = lockfile.load_lock(path)
+    changes = lockfile.stale_changes(plan, lock)
     if changes is None:
         return []
-    return [_lock.stale_message(str(plan.config.settings.lock.path), changes)]
+    return [lockfile.stale_message(str(plan.config.settings.lock.path), changes)]
 
 
 def diagnose(plan: Plan) -> Diagnosis:
