@@ -69,7 +69,6 @@ class Metadata:
     version: str
     requires_python: str | None
     license: str | None
-    summary: str | None
 
     def line(self) -> str:
         """One line for the session log."""
@@ -136,7 +135,6 @@ def read_metadata(wheel: Path) -> Metadata:
         version=version,
         requires_python=msg.get("Requires-Python"),
         license=license_ or None,
-        summary=msg.get("Summary"),
     )
 
 
