@@ -10,10 +10,10 @@ from __future__ import annotations
 import platform
 import re
 import subprocess
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from noxkit._util import dist_version
 from noxkit._version import __version__
 
 if TYPE_CHECKING:
@@ -43,13 +43,6 @@ def relevant_environment(environ: Mapping[str, str]) -> list[str]:
     """``NAME=value`` of the outer settings worth showing, sorted, values redacted."""
     names = sorted(n for n in environ if n.startswith(_RELEVANT_PREFIXES) or n in _RELEVANT_NAMES)
     return [f"{n}={redact(n, environ[n])}" for n in names]
-
-
-def _version(dist: str) -> str:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return "not installed"
 
 
 def venv_python(location: str | None) -> tuple[str, str]:
@@ -120,7 +113,7 @@ def header_lines(
     """The version header of a session, one fact per line."""
     python_path, python_version = venv_python(venv_location)
     lines = [
-        f"noxkit {__version__}, nox {_version('nox')}, session {session_name}",
+        f"noxkit {__version__}, nox {dist_version('nox', 'not installed')}, session {session_name}",
         f"python: {python_version} at {python_path} (backend {backend or 'none'})",
         f"platform: {platform.platform()} ({platform.machine()})",
     ]

@@ -170,4 +170,3 @@ def session_scope() -> Iterator[None]:
             run.close(result)
         _RUN.reset(run_token)
         _SCOPE.reset(token)
-
