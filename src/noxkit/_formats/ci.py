@@ -290,6 +290,14 @@ def _q(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _document(head: list[str], jobs: list[list[str]]) -> str:
+    """The whole file: the head, then each job's lines, one blank line between jobs."""
+    lines = list(head)
+    for job in jobs:
+        lines += [*job, ""]
+    return "\n".join(lines[:-1]) + "\n"
+
+
 def github_workflow(plan: Plan, options: CiOptions) -> str:
     """The GitHub Actions workflow."""
     return render_github(ci_pipeline(plan, options))
@@ -336,15 +344,15 @@ def render_github(pipeline: CiPipeline) -> str:
         "",
         "jobs:",
     ]
-    for job in pipeline.jobs:
-        if job.combines:
-            block = _github_combining_job(pipeline, job)
-        elif job.matrix:
-            block = _github_matrix_job(pipeline, job)
-        else:
-            block = _github_single_job(pipeline, job)
-        lines += [*block, ""]
-    return "\n".join(lines[:-1]) + "\n"
+    return _document(lines, [_github_job(pipeline, job) for job in pipeline.jobs])
+
+
+def _github_job(pipeline: CiPipeline, job: CiJob) -> list[str]:
+    if job.combines:
+        return _github_combining_job(pipeline, job)
+    if job.matrix:
+        return _github_matrix_job(pipeline, job)
+    return _github_single_job(pipeline, job)
 
 
 def _github_setup(pipeline: CiPipeline, python: str) -> list[str]:
@@ -503,15 +511,15 @@ def render_gitlab(pipeline: CiPipeline) -> str:
         "    paths: [.cache/pip, .cache/uv]",
         "",
     ]
-    for job in pipeline.jobs:
-        if job.combines:
-            block = _gitlab_combining_job(job)
-        elif job.matrix:
-            block = _gitlab_matrix_job(job)
-        else:
-            block = _gitlab_single_job(job)
-        lines += [*block, ""]
-    return "\n".join(lines[:-1]) + "\n"
+    return _document(lines, [_gitlab_job(job) for job in pipeline.jobs])
+
+
+def _gitlab_job(job: CiJob) -> list[str]:
+    if job.combines:
+        return _gitlab_combining_job(job)
+    if job.matrix:
+        return _gitlab_matrix_job(job)
+    return _gitlab_single_job(job)
 
 
 def _gitlab_single_job(job: CiJob) -> list[str]:

@@ -69,33 +69,20 @@ def venv_python(location: str | None) -> tuple[str, str]:
     return str(exe), f"{implementation} {version}"
 
 
+def _git(root: Path, *args: str, check: bool = False) -> str:
+    """The stripped output of one quick git command in ``root``."""
+    return subprocess.run(
+        ["git", *args], cwd=root, capture_output=True, text=True, check=check, timeout=10
+    ).stdout.strip()
+
+
 def git_revision(root: Path) -> str | None:
     """``<sha> (<branch>)``, with ``dirty`` when the tree has changes; None outside git."""
     try:
-        sha = subprocess.run(
-            ["git", "rev-parse", "--short=12", "HEAD"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        ).stdout.strip()
-        branch = subprocess.run(
-            ["git", "rev-parse", "--abbrev-ref", "HEAD"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=10,
-        ).stdout.strip()
-        status = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=10,
-        ).stdout.strip()
+        # Only the commit must succeed: outside git there is nothing to show.
+        sha = _git(root, "rev-parse", "--short=12", "HEAD", check=True)
+        branch = _git(root, "rev-parse", "--abbrev-ref", "HEAD")
+        status = _git(root, "status", "--porcelain", "--untracked-files=no")
     except (OSError, subprocess.SubprocessError):
         return None
     dirty = ", dirty" if status else ""
