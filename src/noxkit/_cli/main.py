@@ -12,7 +12,7 @@ from noxkit._cli.doctor import diagnose, render
 from noxkit._cli.init import init_project
 from noxkit._config.profiles import load_profile
 from noxkit._config.schema import load_config
-from noxkit._errors import ConfigError
+from noxkit._errors import ConfigError, print_error
 from noxkit._formats.ci import (
     CiOptions,
     default_path,
@@ -158,10 +158,10 @@ def _report_diff_command(args: argparse.Namespace) -> int:
         try:
             data = json.loads(Path(name).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            print(f"noxkit: error: cannot read run report {name}: {exc}", file=sys.stderr)
+            print_error(f"cannot read run report {name}: {exc}")
             return 2
         if not isinstance(data, dict) or not isinstance(data.get("sessions"), list):
-            print(f"noxkit: error: {name} is not a noxkit run report", file=sys.stderr)
+            print_error(f"{name} is not a noxkit run report")
             return 2
         reports.append(data)
     identical, lines = diff_reports(reports[0], reports[1])
@@ -177,7 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result: int = args.func(args)
     except ConfigError as exc:
-        print(f"noxkit: error: {exc}", file=sys.stderr)
+        print_error(exc)
         return 2
     return result
 

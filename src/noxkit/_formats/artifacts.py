@@ -8,7 +8,6 @@ unit tested without building anything.
 
 from __future__ import annotations
 
-import hashlib
 import tarfile
 import zipfile
 from dataclasses import dataclass
@@ -25,6 +24,8 @@ from packaging.utils import (
     parse_wheel_filename,
 )
 
+from noxkit._util import atomic_write_text, sha256_file
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
@@ -38,7 +39,6 @@ __all__ = [
     "read_manifest",
     "read_metadata",
     "sdist_files",
-    "sha256",
     "top_level_names",
     "verify_manifest",
     "wheel_files",
@@ -69,7 +69,6 @@ class Metadata:
     version: str
     requires_python: str | None
     license: str | None
-    summary: str | None
 
     def line(self) -> str:
         """One line for the session log."""
@@ -136,7 +135,6 @@ def read_metadata(wheel: Path) -> Metadata:
         version=version,
         requires_python=msg.get("Requires-Python"),
         license=license_ or None,
-        summary=msg.get("Summary"),
     )
 
 
@@ -303,22 +301,11 @@ def artifact_project(filename: str) -> str | None:
     return None
 
 
-def sha256(path: Path) -> str:
-    """Hex SHA-256 of a file, read in blocks (wheels can be large)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def write_manifest(dist_dir: Path, artifacts: Sequence[Path]) -> Path:
     """Write ``SHA256SUMS`` for the artifacts (which must be in ``dist_dir``), atomically."""
-    lines = [f"{sha256(p)}  {p.name}\n" for p in sorted(artifacts, key=lambda p: p.name)]
+    lines = [f"{sha256_file(p)}  {p.name}\n" for p in sorted(artifacts, key=lambda p: p.name)]
     path = dist_dir / MANIFEST_NAME
-    tmp = path.with_name(f".{MANIFEST_NAME}.tmp")
-    tmp.write_text("".join(lines), encoding="utf-8")
-    tmp.replace(path)
+    atomic_write_text(path, "".join(lines))
     return path
 
 
@@ -360,7 +347,7 @@ def verify_manifest(
         if not path.is_file():
             where = label or folder
             raise ManifestError(f"{name} is listed in {manifest} but missing from {where}")
-        actual = sha256(path)
+        actual = sha256_file(path)
         if actual != expected:
             raise ManifestError(
                 f"{name} does not match {manifest} (sha256 {actual[:16]}..., expected "

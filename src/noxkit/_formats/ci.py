@@ -5,6 +5,11 @@ per default session and Python (and per shard), package downloads cached on the 
 coverage data and JUnit uploaded, and a final ``coverage`` job that combines the data and is
 the single check a branch protection rule needs. Pure: text in, text out; the output is
 byte-for-byte stable so ``noxkit ci ... --check`` can compare it with the committed file.
+
+What the pipeline runs is decided once, in :func:`ci_pipeline` (a :class:`CiPipeline` of
+:class:`CiJob`); :func:`github_workflow` and :func:`gitlab_ci` only spell that model in their
+provider's syntax, so the two providers cannot disagree on which jobs exist, what they run,
+what they wait for or what they keep.
 """
 
 from __future__ import annotations
@@ -13,15 +18,28 @@ import re
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from noxkit._config.toml import tomllib
 from noxkit._errors import ConfigError
+from noxkit._formats.shards import SHARD_ENV
 
 if TYPE_CHECKING:
     from noxkit._plan.plan import Plan
 
-__all__ = ["CiOptions", "default_path", "github_workflow", "gitlab_ci", "lock_file", "noxfile_deps"]
+__all__ = [
+    "CiJob",
+    "CiOptions",
+    "CiPipeline",
+    "ci_pipeline",
+    "default_path",
+    "github_workflow",
+    "gitlab_ci",
+    "lock_file",
+    "noxfile_deps",
+    "render_github",
+    "render_gitlab",
+]
 
 # Actions pinned by full commit SHA (a tag can be moved; a commit cannot), with the release in
 # a comment so a reader and Dependabot know what it is.
@@ -34,7 +52,6 @@ _ACTIONS = {
 }
 _PEP723 = re.compile(r"(?m)^# /// (?P<type>[a-zA-Z0-9-]+)$\s(?P<content>(^#(| .*)$\s)+)^# ///$")
 _DEFAULT_DEPS = ("nox>=2026.8", "noxkit")
-_DEPS_LINE = re.compile(r"^dependencies\s*=\s*(\[.*\])\s*$", re.DOTALL | re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -85,6 +102,140 @@ def noxfile_deps(noxfile: Path) -> tuple[str, ...]:
     return _DEFAULT_DEPS
 
 
+Stage = Literal["check", "test", "report"]
+"""When a job runs: checks first, then the test matrix, then the report that combines them."""
+
+
+@dataclass(frozen=True)
+class CiJob:
+    """One CI job, in no provider's syntax: what it runs, on which Pythons, what it keeps.
+
+    A job is either single (``pythons`` empty: one run on ``python``) or a matrix (one run per
+    Python in ``pythons``, times ``shards`` when the tests are split). Paths are relative to the
+    project and use the configured output folder.
+    """
+
+    name: str
+    """The job's id; also the nox session it runs."""
+    title: str
+    """What the provider shows for the job, where it shows a name apart from the id."""
+    stage: Stage
+    nox_args: tuple[str, ...] = ()
+    """What follows ``nox -s <session>``: the session's own options and posargs."""
+    python: str | None = None
+    """A single job's Python; None means the pipeline's default (:attr:`CiPipeline.python`)."""
+    pythons: tuple[str, ...] = ()
+    """A matrix job's Pythons, one run each; empty for a single job."""
+    shards: int = 1
+    """How many parts each matrix run's tests are split into; 1 means not split."""
+    needs: tuple[str, ...] = ()
+    """Jobs that must pass before this one starts."""
+    keep: tuple[str, ...] = ()
+    """Folders later jobs need (coverage data, JUnit): kept as the job's artifacts."""
+    junit: str | None = None
+    """JUnit XML files (a glob) the provider shows as test results."""
+    codequality: str | None = None
+    """The Code Quality report (findings as JSON) the provider shows on a merge request."""
+    combines: bool = False
+    """The final job: gathers every job's kept folders and is the one required check."""
+    publish: tuple[str, ...] = ()
+    """What a combining job leaves for people to read (the HTML coverage report)."""
+    coverage_xml: str | None = None
+    """The combined Cobertura XML report a combining job writes."""
+
+    @property
+    def matrix(self) -> bool:
+        """Whether the job runs once per Python (and shard) rather than once."""
+        return bool(self.pythons)
+
+    def command(self, python: str | None = None) -> str:
+        """The shell command, for ``python`` (a matrix job's Python, in provider syntax)."""
+        session = f"{self.name}-{python}" if python is not None else self.name
+        return " ".join(["nox", "-s", session, *self.nox_args])
+
+    def shard_value(self, shard: str) -> str:
+        """``K/N`` for :data:`SHARD_ENV`, with ``shard`` (K) in provider syntax."""
+        return f"{shard}/{self.shards}"
+
+
+@dataclass(frozen=True)
+class CiPipeline:
+    """Every job of the pipeline, in order, and what all jobs share."""
+
+    jobs: tuple[CiJob, ...]
+    python: str
+    """The default Python: the newest the project supports."""
+    install: str
+    """The shell command that installs what loads the noxfile (nox, uv, the noxfile's deps)."""
+    cache_key_file: str
+    """The file whose content keys the package-download cache: the lockfile, else pyproject."""
+    output_dir: str
+    """noxkit's output folder (relative, no trailing slash), where artifacts are collected."""
+    shards: int = 1
+    """The ``--shards`` the pipeline was generated with, for the regenerate command."""
+
+
+def ci_pipeline(plan: Plan, options: CiOptions) -> CiPipeline:
+    """The CI job list for ``plan``: computed once here, rendered by each provider.
+
+    A lock check first (when there is a lockfile), then one job per default session (plus the
+    configured extra sessions), and a final ``coverage`` job that needs all of them.
+    """
+    out_dir = plan.config.settings.output_dir.rstrip("/")
+    first: tuple[str, ...] = ("lock",) if options.lock else ()
+    jobs: list[CiJob] = []
+    if options.lock:
+        jobs.append(
+            CiJob(name="lock", title="lock is fresh", stage="check", nox_args=("--", "--check"))
+        )
+    for name, matrix in _jobs(plan):
+        if matrix is None:
+            jobs.append(
+                CiJob(
+                    name=name,
+                    title=name,
+                    stage="check",
+                    python=_host_python(plan, plan.sessions[name].python),
+                    needs=first,
+                    codequality=f"{out_dir}/codequality/{name}.json",
+                )
+            )
+            continue
+        jobs.append(
+            CiJob(
+                name=name,
+                title=name,
+                stage="test",
+                pythons=matrix,
+                shards=options.shards if name == "tests" else 1,
+                needs=first,
+                keep=(f"{out_dir}/coverage/", f"{out_dir}/junit/"),
+                junit=f"{out_dir}/junit/*.xml",
+            )
+        )
+    jobs.append(
+        CiJob(
+            name="coverage",
+            title="coverage",
+            stage="report",
+            # --no-dependencies: combine the gathered data, do not run the tests again.
+            nox_args=("--no-dependencies",),
+            needs=tuple(job.name for job in jobs),
+            combines=True,
+            publish=(f"{out_dir}/htmlcov/",),
+            coverage_xml=f"{out_dir}/coverage.xml",
+        )
+    )
+    return CiPipeline(
+        jobs=tuple(jobs),
+        python=plan.project.pythons[-1],
+        install=_install_command(options),
+        cache_key_file=options.lock or "pyproject.toml",
+        output_dir=out_dir,
+        shards=options.shards,
+    )
+
+
 def _jobs(plan: Plan) -> list[tuple[str, tuple[str, ...] | None]]:
     """(session, matrix Pythons or None) for every default session except the final coverage."""
     skipped = set(plan.config.settings.skip)
@@ -125,12 +276,12 @@ def _install_command(options: CiOptions) -> str:
     return "python -m pip install " + " ".join(_shell_word(d) for d in deps)
 
 
-def _command_comment(provider: str, options: CiOptions) -> str:
-    shards = f" --shards {options.shards}" if options.shards > 1 else ""
+def _command_comment(provider: str, shards: int) -> str:
+    flag = f" --shards {shards}" if shards > 1 else ""
     return (
-        f"# Generated by `noxkit ci {provider}{shards}` from the project's noxkit plan.\n"
+        f"# Generated by `noxkit ci {provider}{flag}` from the project's noxkit plan.\n"
         f"# Do not edit: change [tool.noxkit] and regenerate; "
-        f"`noxkit ci {provider}{shards} --check` fails when this file is stale.\n"
+        f"`noxkit ci {provider}{flag} --check` fails when this file is stale.\n"
     )
 
 
@@ -139,13 +290,38 @@ def _q(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _document(head: list[str], jobs: list[list[str]]) -> str:
+    """The whole file: the head, then each job's lines, one blank line between jobs."""
+    lines = list(head)
+    for job in jobs:
+        lines += [*job, ""]
+    return "\n".join(lines[:-1]) + "\n"
+
+
 def github_workflow(plan: Plan, options: CiOptions) -> str:
     """The GitHub Actions workflow."""
-    out_dir = plan.config.settings.output_dir.rstrip("/")
-    cache_key_file = options.lock or "pyproject.toml"
-    install = _install_command(options)
+    return render_github(ci_pipeline(plan, options))
+
+
+def gitlab_ci(plan: Plan, options: CiOptions) -> str:
+    """The GitLab CI/CD configuration (``.gitlab-ci.yml``)."""
+    return render_gitlab(ci_pipeline(plan, options))
+
+
+# GitHub Actions: no stages, so every job lists what it needs; a matrix job uploads what it
+# keeps as one artifact per run, and the combining job downloads them all.
+
+_GH_PYTHON = "${{ matrix.python }}"
+_GH_SHARD = "${{ matrix.shard }}"
+_ANY_JOB_NOT_PASSED = " || ".join(
+    f"contains(needs.*.result, '{state}')" for state in ("failure", "cancelled", "skipped")
+)
+
+
+def render_github(pipeline: CiPipeline) -> str:
+    """The model as a GitHub Actions workflow; translation only, no decision."""
     lines = [
-        _command_comment("github", options),
+        _command_comment("github", pipeline.shards),
         "name: ci",
         "",
         "on:",
@@ -168,139 +344,146 @@ def github_workflow(plan: Plan, options: CiOptions) -> str:
         "",
         "jobs:",
     ]
+    return _document(lines, [_github_job(pipeline, job) for job in pipeline.jobs])
 
-    key_hash = f"${{{{ hashFiles('{cache_key_file}') }}}}"
 
-    def setup(python: str) -> list[str]:
-        return [
-            f"      - uses: {_ACTIONS['checkout']}",
-            "        with:",
-            "          persist-credentials: false",
-            f"      - uses: {_ACTIONS['setup-python']}",
-            "        with:",
-            f"          python-version: {python}",
-            f"      - uses: {_ACTIONS['cache']}",
-            "        with:",
-            "          path: |",
-            "            ~/.cache/pip",
-            "            ~/.cache/uv",
-            f"          key: noxkit-${{{{ runner.os }}}}-py{python.strip(_QUOTES)}-{key_hash}",
-            "      - name: Install nox and uv",
-            "        run: |",
-            f"          {install}",
-        ]
+def _github_job(pipeline: CiPipeline, job: CiJob) -> list[str]:
+    if job.combines:
+        return _github_combining_job(pipeline, job)
+    if job.matrix:
+        return _github_matrix_job(pipeline, job)
+    return _github_single_job(pipeline, job)
 
-    needs: list[str] = []
-    if options.lock:
-        needs.append("lock")
-        lines += [
-            "  lock:",
-            "    name: lock is fresh",
-            "    runs-on: ubuntu-latest",
-            "    steps:",
-            *setup(_q(plan.project.pythons[-1])),
-            "      - run: nox -s lock -- --check",
-            "",
-        ]
-    for name, matrix in _jobs(plan):
-        needs.append(name)
-        lines += [f"  {name}:"]
-        if options.lock:
-            lines += ["    needs: [lock]"]
-        if matrix is None:
-            python = _q(_host_python(plan, plan.sessions[name].python))
-            lines += [
-                f"    name: {name}",
-                "    runs-on: ubuntu-latest",
-                "    steps:",
-                *setup(python),
-                f"      - run: nox -s {name}",
-                "",
-            ]
-            continue
-        shard_axis = options.shards > 1 and name == "tests"
-        pythons = ", ".join(_q(p) for p in matrix)
-        lines += [
-            f"    name: {name} ${{{{ matrix.python }}}}"
-            + (f" (shard ${{{{ matrix.shard }}}}/{options.shards})" if shard_axis else ""),
-            "    runs-on: ubuntu-latest",
-            "    strategy:",
-            "      fail-fast: false",
-            "      matrix:",
-            f"        python: [{pythons}]",
-        ]
-        if shard_axis:
-            shards = ", ".join(str(i) for i in range(1, options.shards + 1))
-            lines += [f"        shard: [{shards}]"]
-        artifact = f"noxkit-{name}-${{{{ matrix.python }}}}" + (
-            "-shard${{ matrix.shard }}" if shard_axis else ""
-        )
-        lines += ["    steps:", *setup("${{ matrix.python }}")]
-        lines += [f"      - run: nox -s {name}-${{{{ matrix.python }}}}"]
-        if shard_axis:
-            lines += [
-                "        env:",
-                f"          NOXKIT_SHARD: ${{{{ matrix.shard }}}}/{options.shards}",
-            ]
+
+def _github_setup(pipeline: CiPipeline, python: str) -> list[str]:
+    """Checkout, the Python (a quoted version or a matrix expression), the cache, nox."""
+    key_hash = f"${{{{ hashFiles('{pipeline.cache_key_file}') }}}}"
+    version = python.strip('"')
+    return [
+        f"      - uses: {_ACTIONS['checkout']}",
+        "        with:",
+        "          persist-credentials: false",
+        f"      - uses: {_ACTIONS['setup-python']}",
+        "        with:",
+        f"          python-version: {python}",
+        f"      - uses: {_ACTIONS['cache']}",
+        "        with:",
+        "          path: |",
+        "            ~/.cache/pip",
+        "            ~/.cache/uv",
+        f"          key: noxkit-${{{{ runner.os }}}}-py{version}-{key_hash}",
+        "      - name: Install nox and uv",
+        "        run: |",
+        f"          {pipeline.install}",
+    ]
+
+
+def _github_needs(job: CiJob) -> list[str]:
+    return [f"    needs: [{', '.join(job.needs)}]"] if job.needs else []
+
+
+def _github_single_job(pipeline: CiPipeline, job: CiJob) -> list[str]:
+    return [
+        f"  {job.name}:",
+        *_github_needs(job),
+        f"    name: {job.title}",
+        "    runs-on: ubuntu-latest",
+        "    steps:",
+        *_github_setup(pipeline, _q(job.python or pipeline.python)),
+        f"      - run: {job.command()}",
+    ]
+
+
+def _github_matrix_job(pipeline: CiPipeline, job: CiJob) -> list[str]:
+    sharded = job.shards > 1
+    title = f"{job.title} {_GH_PYTHON}"
+    if sharded:
+        title += f" (shard {_GH_SHARD}/{job.shards})"
+    lines = [
+        f"  {job.name}:",
+        *_github_needs(job),
+        f"    name: {title}",
+        "    runs-on: ubuntu-latest",
+        "    strategy:",
+        "      fail-fast: false",
+        "      matrix:",
+        f"        python: [{', '.join(_q(p) for p in job.pythons)}]",
+    ]
+    if sharded:
+        lines += [f"        shard: [{', '.join(str(i) for i in range(1, job.shards + 1))}]"]
+    lines += [
+        "    steps:",
+        *_github_setup(pipeline, _GH_PYTHON),
+        f"      - run: {job.command(_GH_PYTHON)}",
+    ]
+    if sharded:
+        lines += ["        env:", f"          {SHARD_ENV}: {job.shard_value(_GH_SHARD)}"]
+    if job.keep:
+        # One artifact per run, named so the combining job's ``noxkit-*`` pattern finds it.
+        artifact = f"noxkit-{job.name}-{_GH_PYTHON}" + (f"-shard{_GH_SHARD}" if sharded else "")
         lines += [
             f"      - uses: {_ACTIONS['upload']}",
             "        if: ${{ !cancelled() }}",
             "        with:",
             f"          name: {artifact}",
             "          path: |",
-            f"            {out_dir}/coverage/",
-            f"            {out_dir}/junit/",
+            *(f"            {path}" for path in job.keep),
             "          include-hidden-files: true",
             "          if-no-files-found: warn",
             "          retention-days: 7",
-            "",
         ]
-    needs_list = ", ".join(needs)
-    lines += [
-        "  coverage:",
+    return lines
+
+
+def _github_combining_job(pipeline: CiPipeline, job: CiJob) -> list[str]:
+    # It runs even when a needed job failed (``!cancelled()``), then fails itself, so a branch
+    # protection rule can require this one job instead of every matrix entry.
+    lines = [
+        f"  {job.name}:",
         "    # The single required check: it fails when any job above failed or was cancelled.",
-        "    name: coverage",
+        f"    name: {job.title}",
         "    if: ${{ !cancelled() }}",
-        f"    needs: [{needs_list}]",
+        *_github_needs(job),
         "    runs-on: ubuntu-latest",
         "    steps:",
         "      - name: Every job passed",
         f"        if: ${{{{ {_ANY_JOB_NOT_PASSED} }}}}",
         "        run: exit 1",
-        *setup(_q(_host_python(plan, None))),
+        *_github_setup(pipeline, _q(job.python or pipeline.python)),
         f"      - uses: {_ACTIONS['download']}",
         "        with:",
         "          pattern: noxkit-*",
-        f"          path: {out_dir}",
+        f"          path: {pipeline.output_dir}",
         "          merge-multiple: true",
         "      # --no-dependencies: combine the downloaded data, do not run the tests again.",
-        "      - run: nox -s coverage --no-dependencies",
-        f"      - uses: {_ACTIONS['upload']}",
-        "        if: ${{ !cancelled() }}",
-        "        with:",
-        "          name: coverage-report",
-        "          path: |",
-        f"            {out_dir}/coverage.xml",
-        f"            {out_dir}/htmlcov/",
-        "          if-no-files-found: ignore",
-        "          retention-days: 7",
+        f"      - run: {job.command()}",
     ]
-    return "\n".join(lines) + "\n"
+    reports = [*((job.coverage_xml,) if job.coverage_xml else ()), *job.publish]
+    if reports:
+        lines += [
+            f"      - uses: {_ACTIONS['upload']}",
+            "        if: ${{ !cancelled() }}",
+            "        with:",
+            f"          name: {job.name}-report",
+            "          path: |",
+            *(f"            {path}" for path in reports),
+            "          if-no-files-found: ignore",
+            "          retention-days: 7",
+        ]
+    return lines
 
 
-_QUOTES = '"'
-_ANY_JOB_NOT_PASSED = " || ".join(
-    f"contains(needs.*.result, '{state}')" for state in ("failure", "cancelled", "skipped")
-)
+# GitLab CI: stages order the jobs, so only the combining job lists ``needs`` (which also
+# names whose artifacts it downloads); a matrix job's artifacts are its kept folders.
+
+_GL_PYTHON = "$PYTHON"
+_GL_SHARD = "$SHARD"
 
 
-def gitlab_ci(plan: Plan, options: CiOptions) -> str:
-    """The GitLab CI/CD configuration (``.gitlab-ci.yml``)."""
-    out_dir = plan.config.settings.output_dir.rstrip("/")
-    cache_key_file = options.lock or "pyproject.toml"
-    newest = plan.project.pythons[-1]
+def render_gitlab(pipeline: CiPipeline) -> str:
+    """The model as a ``.gitlab-ci.yml``; translation only, no decision."""
     lines = [
-        _command_comment("gitlab", options),
+        _command_comment("gitlab", pipeline.shards),
         "stages: [check, test, report]",
         "",
         "workflow:",
@@ -309,7 +492,7 @@ def gitlab_ci(plan: Plan, options: CiOptions) -> str:
         "    on_new_commit: interruptible",
         "",
         "default:",
-        f"  image: python:{newest}",
+        f"  image: python:{pipeline.python}",
         "  interruptible: true",
         "",
         "variables:",
@@ -320,88 +503,88 @@ def gitlab_ci(plan: Plan, options: CiOptions) -> str:
         ".noxkit:",
         "  before_script:",
         "    - |",
-        f"      {_install_command(options)}",
+        f"      {pipeline.install}",
         "  cache:",
         "    key:",
-        f"      files: [{cache_key_file}]",
+        f"      files: [{pipeline.cache_key_file}]",
         "      prefix: $CI_JOB_IMAGE",
         "    paths: [.cache/pip, .cache/uv]",
         "",
     ]
-    needs: list[str] = []
-    if options.lock:
-        needs.append("lock")
+    return _document(lines, [_gitlab_job(job) for job in pipeline.jobs])
+
+
+def _gitlab_job(job: CiJob) -> list[str]:
+    if job.combines:
+        return _gitlab_combining_job(job)
+    if job.matrix:
+        return _gitlab_matrix_job(job)
+    return _gitlab_single_job(job)
+
+
+def _gitlab_single_job(job: CiJob) -> list[str]:
+    lines = [f"{job.name}:", "  extends: .noxkit", f"  stage: {job.stage}"]
+    if job.python is not None:
+        lines += [f"  image: python:{job.python}"]
+    lines += ["  script:", f"    - {job.command()}"]
+    if job.codequality:
         lines += [
-            "lock:",
-            "  extends: .noxkit",
-            "  stage: check",
-            "  script:",
-            "    - nox -s lock -- --check",
-            "",
-        ]
-    for name, matrix in _jobs(plan):
-        needs.append(name)
-        lines += [f"{name}:", "  extends: .noxkit"]
-        if matrix is None:
-            python = _host_python(plan, plan.sessions[name].python)
-            lines += [
-                "  stage: check",
-                f"  image: python:{python}",
-                "  script:",
-                f"    - nox -s {name}",
-                "  artifacts:",
-                "    when: always",
-                "    reports:",
-                f"      codequality: {out_dir}/codequality/{name}.json",
-                "",
-            ]
-            continue
-        shard_axis = options.shards > 1 and name == "tests"
-        pythons = ", ".join(_q(p) for p in matrix)
-        lines += [
-            "  stage: test",
-            "  image: python:$PYTHON",
-            "  parallel:",
-            "    matrix:",
-            f"      - PYTHON: [{pythons}]",
-        ]
-        if shard_axis:
-            shards = ", ".join(_q(str(i)) for i in range(1, options.shards + 1))
-            lines += [f"        SHARD: [{shards}]"]
-        lines += ["  script:"]
-        if shard_axis:
-            lines += [f'    - export NOXKIT_SHARD="$SHARD/{options.shards}"']
-        lines += [
-            f"    - nox -s {name}-$PYTHON",
             "  artifacts:",
             "    when: always",
-            "    expire_in: 1 week",
-            "    paths:",
-            f"      - {out_dir}/coverage/",
-            f"      - {out_dir}/junit/",
             "    reports:",
-            f"      junit: {out_dir}/junit/*.xml",
-            "",
+            f"      codequality: {job.codequality}",
         ]
-    needs_list = ", ".join(needs)
-    lines += [
-        "coverage:",
+    return lines
+
+
+def _gitlab_matrix_job(job: CiJob) -> list[str]:
+    sharded = job.shards > 1
+    lines = [
+        f"{job.name}:",
+        "  extends: .noxkit",
+        f"  stage: {job.stage}",
+        f"  image: python:{_GL_PYTHON}",
+        "  parallel:",
+        "    matrix:",
+        f"      - PYTHON: [{', '.join(_q(p) for p in job.pythons)}]",
+    ]
+    if sharded:
+        shards = ", ".join(_q(str(i)) for i in range(1, job.shards + 1))
+        lines += [f"        SHARD: [{shards}]"]
+    lines += ["  script:"]
+    if sharded:
+        lines += [f'    - export {SHARD_ENV}="{job.shard_value(_GL_SHARD)}"']
+    lines += [f"    - {job.command(_GL_PYTHON)}"]
+    if job.keep or job.junit:
+        lines += ["  artifacts:", "    when: always", "    expire_in: 1 week"]
+        if job.keep:
+            lines += ["    paths:", *(f"      - {path}" for path in job.keep)]
+        if job.junit:
+            lines += ["    reports:", f"      junit: {job.junit}"]
+    return lines
+
+
+def _gitlab_combining_job(job: CiJob) -> list[str]:
+    lines = [
+        f"{job.name}:",
         "  # The single required check: it runs only when every job above passed.",
         "  extends: .noxkit",
-        "  stage: report",
-        f"  needs: [{needs_list}]",
+        f"  stage: {job.stage}",
+        f"  needs: [{', '.join(job.needs)}]",
         "  script:",
         "    # --no-dependencies: combine the artifacts' data instead of running the tests again.",
-        "    - nox -s coverage --no-dependencies",
+        f"    - {job.command()}",
         "  coverage: '/^TOTAL\\s.*\\s(\\d+(?:\\.\\d+)?)%$/'",
-        "  artifacts:",
-        "    when: always",
-        "    expire_in: 1 week",
-        "    paths:",
-        f"      - {out_dir}/htmlcov/",
-        "    reports:",
-        "      coverage_report:",
-        "        coverage_format: cobertura",
-        f"        path: {out_dir}/coverage.xml",
     ]
-    return "\n".join(lines) + "\n"
+    if job.publish or job.coverage_xml:
+        lines += ["  artifacts:", "    when: always", "    expire_in: 1 week"]
+        if job.publish:
+            lines += ["    paths:", *(f"      - {path}" for path in job.publish)]
+        if job.coverage_xml:
+            lines += [
+                "    reports:",
+                "      coverage_report:",
+                "        coverage_format: cobertura",
+                f"        path: {job.coverage_xml}",
+            ]
+    return lines

@@ -16,12 +16,12 @@ so a reuse hit costs a few milliseconds.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import itertools
 import json
-import os
 import time
 from typing import TYPE_CHECKING, Any
+
+from noxkit._util import atomic_write_text, digest, digest_file, digest_json
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -68,11 +68,6 @@ _INSTALLER_ENV = (
 _CI_VARIABLES = ("CI", "GITHUB_ACTIONS", "GITLAB_CI", "BUILDKITE", "TF_BUILD")
 
 
-def _digest(value: object) -> str:
-    data = json.dumps(value, sort_keys=True, separators=(",", ":")).encode()
-    return "sha256:" + hashlib.sha256(data).hexdigest()
-
-
 def _venv_cfg(location: Path) -> dict[str, str]:
     try:
         text = (location / "pyvenv.cfg").read_text(encoding="utf-8", errors="replace")
@@ -111,7 +106,7 @@ def _files_in_args(args: Sequence[str], root: Path) -> dict[str, str]:
         if flag in {"-r", "--requirement", "-c", "--constraint"}:
             path = root / value
             with contextlib.suppress(OSError):
-                out[value] = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+                out[value] = digest_file(path)
     return out
 
 
@@ -120,7 +115,7 @@ def _file_digests(files: Sequence[Path], root: Path) -> dict[str, str]:
     for path in files:
         name = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
         try:
-            out[name] = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+            out[name] = digest_file(path)
         except OSError:
             out[name] = "missing"
     return out
@@ -137,7 +132,7 @@ def _project_source(plan: Plan) -> str:
             if path.is_file() and "__pycache__" not in path.parts:
                 info = path.stat()
                 entries.append((str(path.relative_to(root)), info.st_size, info.st_mtime_ns))
-    return _digest(entries)
+    return digest_json(entries)
 
 
 def _noxkit_version() -> str:
@@ -199,7 +194,7 @@ def fingerprint(
         "groups": groups,
         "extras": {e: optional.get(e) for e in extras} if isinstance(optional, dict) else {},
         "project": project_part,
-        "installer-env": _digest({k: environ[k] for k in _INSTALLER_ENV if k in environ}),
+        "installer-env": digest_json({k: environ[k] for k in _INSTALLER_ENV if k in environ}),
     }
 
 
@@ -324,9 +319,7 @@ def read_stamp(location: Path) -> dict[str, Any] | str:
 def stamp(location: Path, fp: dict[str, Any], installed: list[list[str]]) -> None:
     """Mark an environment as good: written last, atomically, only after a successful install."""
     data = {"fingerprint": fp, "installed": installed, "stamped": time.time()}
-    tmp = location / f".{STAMP_NAME}.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
-    tmp.replace(location / STAMP_NAME)
+    atomic_write_text(location / STAMP_NAME, json.dumps(data, indent=1, sort_keys=True))
 
 
 # --- Deciding reuse -------------------------------------------------------------------------
@@ -387,4 +380,4 @@ def _name_version(info: Path) -> tuple[str, str]:
 def installed_digest(installed: Sequence[Sequence[str]]) -> str:
     """One digest of a whole installed set: equal digests mean identical environments."""
     lines = sorted(f"{name.lower()}=={version}" for name, version in installed)
-    return "sha256:" + hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    return digest("\n".join(lines))

@@ -7,12 +7,13 @@ Pure: parsing and formatting only; the steps decide when to call it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
+
+from noxkit._util import sha256_hex
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -156,7 +157,7 @@ def code_quality(findings: Iterable[Finding], *, check: str) -> list[dict[str, o
     """
     out: list[dict[str, object]] = []
     for f in findings:
-        digest = hashlib.sha256(f"{check}\0{f.path}\0{f.title}\0{f.message}".encode()).hexdigest()
+        digest = sha256_hex(f"{check}\0{f.path}\0{f.title}\0{f.message}")
         out.append(
             {
                 "description": f.message,

@@ -10,10 +10,10 @@ from __future__ import annotations
 import platform
 import re
 import subprocess
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from noxkit._util import dist_version
 from noxkit._version import __version__
 
 if TYPE_CHECKING:
@@ -45,13 +45,6 @@ def relevant_environment(environ: Mapping[str, str]) -> list[str]:
     return [f"{n}={redact(n, environ[n])}" for n in names]
 
 
-def _version(dist: str) -> str:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return "not installed"
-
-
 def venv_python(location: str | None) -> tuple[str, str]:
     """Path and version of an environment's interpreter, read from ``pyvenv.cfg`` (no process)."""
     if not location:
@@ -76,33 +69,20 @@ def venv_python(location: str | None) -> tuple[str, str]:
     return str(exe), f"{implementation} {version}"
 
 
+def _git(root: Path, *args: str, check: bool = False) -> str:
+    """The stripped output of one quick git command in ``root``."""
+    return subprocess.run(
+        ["git", *args], cwd=root, capture_output=True, text=True, check=check, timeout=10
+    ).stdout.strip()
+
+
 def git_revision(root: Path) -> str | None:
     """``<sha> (<branch>)``, with ``dirty`` when the tree has changes; None outside git."""
     try:
-        sha = subprocess.run(
-            ["git", "rev-parse", "--short=12", "HEAD"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        ).stdout.strip()
-        branch = subprocess.run(
-            ["git", "rev-parse", "--abbrev-ref", "HEAD"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=10,
-        ).stdout.strip()
-        status = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=10,
-        ).stdout.strip()
+        # Only the commit must succeed: outside git there is nothing to show.
+        sha = _git(root, "rev-parse", "--short=12", "HEAD", check=True)
+        branch = _git(root, "rev-parse", "--abbrev-ref", "HEAD")
+        status = _git(root, "status", "--porcelain", "--untracked-files=no")
     except (OSError, subprocess.SubprocessError):
         return None
     dirty = ", dirty" if status else ""
@@ -120,7 +100,7 @@ def header_lines(
     """The version header of a session, one fact per line."""
     python_path, python_version = venv_python(venv_location)
     lines = [
-        f"noxkit {__version__}, nox {_version('nox')}, session {session_name}",
+        f"noxkit {__version__}, nox {dist_version('nox', 'not installed')}, session {session_name}",
         f"python: {python_version} at {python_path} (backend {backend or 'none'})",
         f"platform: {platform.platform()} ({platform.machine()})",
     ]

@@ -18,7 +18,6 @@ is checked by comparing files, with no network, and a stale lock can say what ch
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from packaging.version import InvalidVersion, Version
 
 from noxkit._config.toml import load_toml
 from noxkit._errors import ConfigError
+from noxkit._util import SHA256_PREFIX, digest_json
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
@@ -99,7 +99,7 @@ INSTALL_SETTINGS = (
     "UV_RESOLUTION",
 )
 
-_HASH = re.compile(r"^sha256:[0-9a-f]{64}$")
+_HASH = re.compile(rf"^{SHA256_PREFIX}[0-9a-f]{{64}}$")
 _LOWER_BOUND = re.compile(r"^(?:>=|==|~=)\s*(\d+)\.(\d+)")
 
 
@@ -191,8 +191,7 @@ def lock_sets(inputs: Mapping[str, Any]) -> dict[str, list[str]]:
 def digest(inputs: Mapping[str, Any]) -> str:
     """SHA-256 of the canonical JSON of the inputs, the format and the resolver settings."""
     payload = {"format": FORMAT, "resolver": RESOLVER, "inputs": inputs}
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+    return digest_json(payload)
 
 
 def _list_change(old: Iterable[str], new: Iterable[str]) -> str:
@@ -489,7 +488,9 @@ def find_hash_mismatch(output: str) -> str | None:
         expected = re.findall(r"Expected\s+(?:or\s+)?(?:sha256\s+)?([0-9a-f]{64})", body)
         got = re.findall(r"Got\s+([0-9a-f]{64})", body)
         return _mismatch(
-            match["pkg"], [f"sha256:{e}" for e in expected], ", ".join(f"sha256:{g}" for g in got)
+            match["pkg"],
+            [SHA256_PREFIX + e for e in expected],
+            ", ".join(SHA256_PREFIX + g for g in got),
         )
     return None
 

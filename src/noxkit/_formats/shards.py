@@ -8,10 +8,13 @@ and names each shard's outputs, so shards never overwrite each other's coverage 
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+# One parser for K/N: the plugin's, which must stand alone (it runs where noxkit is not
+# installed), so noxkit imports it and never the other way round.
+from noxkit._plugins.noxkit_shard import parse_shard
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -19,26 +22,9 @@ if TYPE_CHECKING:
 __all__ = ["PLUGIN_DIR", "SHARD_ENV", "ShardRequest", "parse_shard", "shard_request"]
 
 SHARD_ENV = "NOXKIT_SHARD"
-PLUGIN_DIR = Path(__file__).parent / "_plugins"
+# The plugin folder is noxkit/_plugins, beside this layer package (not inside it).
+PLUGIN_DIR = Path(__file__).parent.parent / "_plugins"
 """Holds only ``noxkit_shard.py``: what goes on ``PYTHONPATH`` for the sharded pytest run."""
-_SHARD = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
-
-
-def parse_shard(text: str) -> tuple[int, int]:
-    """``"2/4"`` -> ``(2, 4)``; ValueError otherwise.
-
-    The plugin has its own copy: it must not import noxkit (absent from the test environment),
-    and the noxfile must not import pytest (absent from nox's environment).
-    """
-    match = _SHARD.match(text)
-    if not match:
-        msg = f"invalid shard {text!r}: expected K/N, like 2/4"
-        raise ValueError(msg)
-    index, total = int(match.group(1)), int(match.group(2))
-    if total < 1 or not 1 <= index <= total:
-        msg = f"invalid shard {text!r}: K must be between 1 and N"
-        raise ValueError(msg)
-    return index, total
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 It runs inside the ``tests`` session's environment, where noxkit itself is not installed, so it
 imports nothing but pytest and the standard library; the ``tests`` step puts this folder on
-``PYTHONPATH`` for the pytest run only and loads it with ``-p noxkit_shard``.
+``PYTHONPATH`` for the pytest run only and loads it with ``-p noxkit_shard``. pytest is imported
+only when pytest calls a hook, so noxkit's noxfile side (where pytest is absent, and ``nox -l``
+must stay fast) shares :func:`parse_shard` from here instead of keeping a copy.
 
 The split is deterministic (same collected tests and durations file give the same shards on
 every machine), and every collected test lands in exactly one shard: CI jobs that each run one
@@ -17,10 +19,10 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pytest
-
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
+
+    import pytest
 
 _SHARD = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 _DEFAULT_SECONDS = 1.0
@@ -89,6 +91,7 @@ def write_durations(path: Path, measured: Mapping[str, float]) -> None:
     merged = read_durations(path)
     merged.update({k: round(v, 3) for k, v in measured.items()})
     path.parent.mkdir(parents=True, exist_ok=True)
+    # noxkit._util.atomic_write_text does this for noxkit; this file cannot import noxkit.
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps(merged, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     tmp.replace(path)
@@ -129,6 +132,8 @@ def pytest_configure(config: pytest.Config) -> None:
         try:
             parse_shard(shard)
         except ValueError as exc:
+            import pytest  # noqa: PLC0415 - see the module docstring
+
             raise pytest.UsageError(str(exc)) from None
     durations = config.getoption("noxkit_durations")
     if config.getoption("noxkit_store_durations") and durations:

@@ -27,6 +27,7 @@ from noxkit._formats.findings import (
     mypy_findings,
 )
 from noxkit._formats.shards import shard_request
+from noxkit._util import atomic_write_text
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -115,9 +116,7 @@ def _write_coverage_rc(plan: Plan) -> Path:
     )
     path = plan.coverage_rcfile
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    atomic_write_text(path, text)
     return path
 
 

@@ -19,6 +19,7 @@ from packaging.utils import canonicalize_name
 
 from noxkit._errors import ConfigError, fail
 from noxkit._formats import lock as lockfile
+from noxkit._util import atomic_write_text
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -320,9 +321,7 @@ def write_lock(
         session.log(f"{_label(plan)} is unchanged ({lockfile.digest(inputs)})")
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp_path = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp_path.write_text(text, encoding="utf-8")
-    tmp_path.replace(path)
+    atomic_write_text(path, text)
     count = len({p for r in resolved.values() for e in r if (p := lockfile.pin_of(e))})
     session.log(
         f"wrote {_label(plan)}: {count} releases, {len(resolved)} sets ({lockfile.digest(inputs)})"

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from noxkit._formats.report import SessionRecord, read_records, render_markdown, render_table
+from noxkit._util import atomic_write_text, dist_version
 
 if TYPE_CHECKING:
     from noxkit._plan.plan import Plan
@@ -79,15 +80,6 @@ def append_record(output_dir: Path, record: SessionRecord) -> None:
             os.close(fd)
 
 
-def _version(dist: str) -> str:
-    from importlib import metadata  # noqa: PLC0415 - slow to import; only at the end of a run
-
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:  # pragma: no cover - a bare checkout
-        return "unknown"
-
-
 def _finish_run(output_dir: Path, report: Path, summary: bool, root: Path) -> None:
     """The owner's ``atexit`` hook: summary table, JSON report, GitHub job summary."""
     path = _run_file(output_dir)
@@ -100,8 +92,8 @@ def _finish_run(output_dir: Path, report: Path, summary: bool, root: Path) -> No
         return
     data = {
         "format": _REPORT_FORMAT,
-        "noxkit": _version("noxkit"),
-        "nox": _version("nox"),
+        "noxkit": dist_version("noxkit", "unknown"),
+        "nox": dist_version("nox", "unknown"),
         "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "command": sys.argv,
         "root": str(root),
@@ -109,9 +101,7 @@ def _finish_run(output_dir: Path, report: Path, summary: bool, root: Path) -> No
     }
     try:
         report.parent.mkdir(parents=True, exist_ok=True)
-        tmp = report.with_name(f".{report.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-        tmp.replace(report)
+        atomic_write_text(report, json.dumps(data, indent=2) + "\n")
         where = f"run report: {report}"
     except OSError as exc:
         where = f"run report not written: {report}: {exc.strerror}"

@@ -26,14 +26,14 @@ from noxkit._session import noxapi
 from noxkit._session.report import append_record
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Iterator
 
     import nox
 
     from noxkit._plan.plan import Plan
     from noxkit._session.envs import Prepared
 
-__all__ = ["SessionRun", "ensure_run", "running", "scoped", "session_scope"]
+__all__ = ["SessionRun", "ensure_run", "running", "session_scope"]
 
 
 @dataclass
@@ -170,13 +170,3 @@ def session_scope() -> Iterator[None]:
             run.close(result)
         _RUN.reset(run_token)
         _SCOPE.reset(token)
-
-
-def scoped(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap a nox session function so its noxkit run closes when it returns or raises."""
-
-    def run_session(*args: Any, **kwargs: Any) -> Any:  # noqa: ANN401 - nox's session signature
-        with session_scope():
-            return func(*args, **kwargs)
-
-    return run_session

@@ -1,0 +1,92 @@
+"""Small helpers every layer needs, written once: atomic writes, SHA-256 digests, versions.
+
+A base module: it imports nothing from noxkit, so config, plan, formats, sessions and the CLI
+can all use it without bending the one-way import order. Only the standard library, and
+nothing slow at import time (``nox -l`` imports this).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = [
+    "SHA256_PREFIX",
+    "atomic_write_text",
+    "digest",
+    "digest_file",
+    "digest_json",
+    "dist_version",
+    "sha256_file",
+    "sha256_hex",
+]
+
+SHA256_PREFIX = "sha256:"
+"""How noxkit labels a digest (lock inputs, fingerprints, hashes): the algorithm, then hex."""
+
+_BLOCK = 1 << 20
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so a reader sees the old content or the new, never half.
+
+    The text goes to a hidden temporary file beside the target (same file system, so the
+    rename is atomic), named with the process id so parallel sessions writing the same file
+    never share one; a failed write leaves no temporary file behind.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def sha256_hex(data: bytes | str) -> str:
+    """The bare hex SHA-256 of bytes, or of text as UTF-8."""
+    return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    """The bare hex SHA-256 of a file, read in blocks (wheels can be large)."""
+    hasher = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(_BLOCK), b""):
+            hasher.update(block)
+    return hasher.hexdigest()
+
+
+def digest(data: bytes | str) -> str:
+    """``sha256:<hex>`` of bytes, or of text as UTF-8."""
+    return SHA256_PREFIX + sha256_hex(data)
+
+
+def digest_file(path: Path) -> str:
+    """``sha256:<hex>`` of a file's content (``OSError`` when it cannot be read)."""
+    return SHA256_PREFIX + sha256_file(path)
+
+
+def digest_json(value: object) -> str:
+    """``sha256:<hex>`` of canonical JSON: sorted keys, no spaces, ASCII only.
+
+    Canonical so equal values give equal digests on every machine and Python; lockfiles record
+    this digest, so the form must never change.
+    """
+    return digest(json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True))
+
+
+def dist_version(dist: str, missing: str) -> str:
+    """The installed version of distribution ``dist``, or ``missing`` when it is not installed."""
+    # Imported here: importlib.metadata is slow to import, and most callers never ask.
+    from importlib import metadata  # noqa: PLC0415
+
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return missing
