@@ -68,8 +68,7 @@ def _lock_problems(plan: Plan) -> list[str]:
     # Imported here: only projects with a lockfile pay for parsing it.
     from noxkit._formats import lock as lockfile  # noqa: PLC0415
 
-    lock = lockfile.load_lock(path)
-    changes = lockfile.stale_changes(plan, lock)
+    changes = lockfile.stale_changes(plan, lockfile.load_lock(path))
     if changes is None:
         return []
     return [lockfile.stale_message(str(plan.config.settings.lock.path), changes)]

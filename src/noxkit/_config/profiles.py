@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 
     import nox
 
-    from noxkit._plan.plan import Plan
-
 __all__ = ["ENTRY_POINT_GROUP", "Profile", "ProfileSession", "load_profile"]
 
 ENTRY_POINT_GROUP = "noxkit.profiles"
@@ -40,7 +38,9 @@ class ProfileSession:
     first, so the body usually only runs its tool.
     """
 
-    body: Callable[[nox.Session, Plan], None]
+    # The plan is typed Any: configuration sits below the plan and never imports it (the
+    # layers run one way, see docs/explanation.md). A body receives a noxkit.Plan.
+    body: Callable[[nox.Session, Any], None]
     description: str
     requirements: tuple[str, ...] = ()
     install_project: bool = False

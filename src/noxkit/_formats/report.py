@@ -7,13 +7,31 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-__all__ = ["SessionRecord", "diff_reports", "read_records", "render_markdown", "render_table"]
+__all__ = [
+    "RUN_VAR",
+    "SessionRecord",
+    "diff_reports",
+    "read_records",
+    "render_markdown",
+    "render_table",
+    "run_file",
+]
+
+RUN_VAR = "NOXKIT_RUN"
+"""``<owner pid>:<token>``: set by the process that owns the run, inherited by its workers."""
+
+
+def run_file(output_dir: Path) -> Path | None:
+    """This run's record file (one JSON line per session), or None outside a noxkit run."""
+    _, _, token = os.environ.get(RUN_VAR, "").partition(":")
+    return output_dir / "runs" / f"{token}.jsonl" if token else None
 
 
 @dataclass

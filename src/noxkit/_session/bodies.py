@@ -9,7 +9,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from noxkit import steps
+# The public steps, imported from their modules: the wiring never imports noxkit.steps back.
+from noxkit._session.build import (
+    build_dists,
+    check_dists,
+    smoke,
+    smoke_folder,
+    verified_artifacts,
+    write_sha256sums,
+)
+from noxkit._session.checks import coverage_report, mypy, pytest, ruff_check, ruff_format
+from noxkit._session.docs import build_docs, docs_site
+from noxkit._session.install import header, install
+from noxkit._session.lock import lock
+from noxkit._session.release import plan_release, release_gate, write_release
 from noxkit._session.run import ensure_run
 
 if TYPE_CHECKING:
@@ -23,65 +36,65 @@ SessionBody = Callable[["nox.Session", "Plan"], None]
 
 
 def _lint(session: nox.Session, plan: Plan) -> None:
-    steps.install(session, plan, "lint")
-    steps.ruff_check(session, plan, session.posargs)
+    install(session, plan, "lint")
+    ruff_check(session, plan, session.posargs)
     if plan.config.settings.lint.format:
-        steps.ruff_format(session, plan, check=True)
+        ruff_format(session, plan, check=True)
 
 
 def _fmt(session: nox.Session, plan: Plan) -> None:
-    steps.install(session, plan, "fmt")
-    steps.ruff_check(session, plan, session.posargs, fix=True)
-    steps.ruff_format(session, plan, check=False)
+    install(session, plan, "fmt")
+    ruff_check(session, plan, session.posargs, fix=True)
+    ruff_format(session, plan, check=False)
 
 
 def _typecheck(session: nox.Session, plan: Plan) -> None:
-    steps.install(session, plan, "typecheck")
-    steps.mypy(session, plan, session.posargs)
+    install(session, plan, "typecheck")
+    mypy(session, plan, session.posargs)
 
 
 def _tests(session: nox.Session, plan: Plan) -> None:
-    steps.install(session, plan, "tests")
-    steps.pytest(session, plan, session.posargs)
+    install(session, plan, "tests")
+    pytest(session, plan, session.posargs)
 
 
 def _coverage(session: nox.Session, plan: Plan) -> None:
-    steps.install(session, plan, "coverage")
-    steps.coverage_report(session, plan, session.posargs)
+    install(session, plan, "coverage")
+    coverage_report(session, plan, session.posargs)
 
 
 def _build(session: nox.Session, plan: Plan) -> None:
-    steps.install(session, plan, "build")
-    artifacts = steps.build_dists(session, plan, session.posargs)
-    steps.check_dists(session, plan, artifacts)
-    steps.write_sha256sums(session, plan, artifacts)
+    install(session, plan, "build")
+    artifacts = build_dists(session, plan, session.posargs)
+    check_dists(session, plan, artifacts)
+    write_sha256sums(session, plan, artifacts)
 
 
 def _smoke(session: nox.Session, plan: Plan) -> None:
-    with steps.smoke_folder(session, plan) as folder:
-        artifacts = steps.verified_artifacts(session, plan, folder)
-        steps.smoke(session, plan, artifacts.wheel, artifacts.wheel, session.posargs)
+    with smoke_folder(session, plan) as folder:
+        artifacts = verified_artifacts(session, plan, folder)
+        smoke(session, plan, artifacts.wheel, artifacts.wheel, session.posargs)
         if plan.config.settings.smoke.sdist and artifacts.sdist is not None:
-            steps.smoke(session, plan, artifacts.sdist, artifacts.wheel, session.posargs)
+            smoke(session, plan, artifacts.sdist, artifacts.wheel, session.posargs)
 
 
 def _lock(session: nox.Session, plan: Plan) -> None:
-    steps.lock(session, plan, session.posargs)
+    lock(session, plan, session.posargs)
 
 
 def _docs(session: nox.Session, plan: Plan) -> None:
-    site = steps.docs_site(session, plan)
-    steps.install(session, plan, "docs")
-    steps.build_docs(session, plan, site, session.posargs)
+    site = docs_site(session, plan)
+    install(session, plan, "docs")
+    build_docs(session, plan, site, session.posargs)
 
 
 def _release(session: nox.Session, plan: Plan) -> None:
-    release = steps.plan_release(session, plan, session.posargs)
+    release = plan_release(session, plan, session.posargs)
     if release.dry_run:
         session.log("dry run: nothing was written, no gate was run, no tag was created")
         return
-    steps.release_gate(session, plan, release)
-    steps.write_release(session, plan, release)
+    release_gate(session, plan, release)
+    write_release(session, plan, release)
 
 
 _BODIES: dict[str, SessionBody] = {
@@ -100,7 +113,7 @@ _BODIES: dict[str, SessionBody] = {
 
 def _profile_body(name: str, body: SessionBody) -> SessionBody:
     def run(session: nox.Session, plan: Plan) -> None:
-        steps.install(session, plan, name)
+        install(session, plan, name)
         body(session, plan)
 
     return run
@@ -117,5 +130,5 @@ def body_for(name: str, plan: Plan) -> SessionBody:
 def run_standard(session: nox.Session, plan: Plan, name: str) -> None:
     """Run one of noxkit's sessions: open its run, log the header, then its steps."""
     ensure_run(session, plan)
-    steps.header(session, plan)
+    header(session, plan)
     body_for(name, plan)(session, plan)

@@ -9,7 +9,7 @@ import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from noxkit._errors import StepError
 from noxkit._formats.envs import (
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     import nox
 
     from noxkit._plan.plan import Plan
-    from noxkit._session.run import SessionRun
 
 __all__ = [
     "EnvLock",
@@ -166,9 +165,16 @@ def _recreate(venv: Any, location: Path) -> None:  # noqa: ANN401 - nox's Virtua
     noxapi.mark_fresh(venv)
 
 
+class LeaseHolder(Protocol):
+    """What :func:`prepare` needs of a session's run (a ``SessionRun``; run.py imports us)."""
+
+    plan: Plan
+    lease: Prepared | None
+
+
 def prepare(
     session: nox.Session,
-    run: SessionRun,
+    run: LeaseHolder,
     args: Sequence[str],
     names: Sequence[str],
     *,

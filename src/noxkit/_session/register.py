@@ -7,7 +7,10 @@ and a project can leave out or replace any session.
 
 from __future__ import annotations
 
+import atexit
 import difflib
+import os
+import secrets
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,9 +20,9 @@ import nox
 from noxkit._config.schema import load_config
 from noxkit._errors import ConfigError, exit_for, exit_on_error
 from noxkit._formats.envs import nox_reuse_venv
+from noxkit._formats.report import RUN_VAR, run_file
 from noxkit._plan.plan import Plan, SessionPlan, build_plan, remember
 from noxkit._session import noxapi
-from noxkit._session.report import start_run
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -36,6 +39,33 @@ _PARALLEL_SAFE = frozenset({"lint", "typecheck", "tests", "coverage"})
 # Under `nox -j` sessions start in registration order, so the longest chain (`tests`, then the
 # `coverage` that waits for it) goes first; the quick checks fill the other workers.
 _START_FIRST = ("tests",)
+
+
+def start_run(plan: Plan) -> None:
+    """Make this process the owner of the run, unless it is a parallel worker of one.
+
+    Called at ``register()`` time; cheap (no I/O, no report machinery), so ``nox -l`` stays
+    instant. The protocol is described in :mod:`noxkit._session.report`.
+    """
+    owner, _, token = os.environ.get(RUN_VAR, "").partition(":")
+    if token and owner == str(os.getpid()):
+        return  # register() again in the same process (`python noxfile.py` loads it twice)
+    if token and owner == str(os.getppid()):
+        return  # a `nox -j` worker: its parent prints the summary
+    os.environ[RUN_VAR] = f"{os.getpid()}:{secrets.token_hex(8)}"
+    settings = plan.config.settings
+    report = plan.config.root / (settings.report.json or f"{settings.output_dir}/run-report.json")
+    atexit.register(_finish_run, plan.output_dir, report, settings.report.summary, plan.config.root)
+
+
+def _finish_run(output_dir: Path, report: Path, summary: bool, root: Path) -> None:
+    path = run_file(output_dir)
+    if path is None or not path.is_file():
+        return  # `nox -l`, a usage error, or no noxkit session ran
+    # The report machinery loads only when a session ran.
+    from noxkit._session.report import finish_run  # noqa: PLC0415
+
+    finish_run(path, report, summary, root)
 
 
 def _registration_order(names: list[str]) -> list[str]:

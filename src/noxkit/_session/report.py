@@ -1,13 +1,15 @@
-"""The run report, session side: who owns the run, the record file, the report at exit.
+"""The run report, session side: the record file and the report at exit.
 
 nox has no end-of-run hook for libraries, and under ``nox -j`` every session runs in its own
 nox subprocess. So:
 
 * ``register()`` (in the nox process that loads the noxfile) marks itself the *owner* of the
   run: it puts ``NOXKIT_RUN=<pid>:<token>`` into its environment and registers an ``atexit``
-  hook. Parallel workers are its direct children and inherit the variable; a process whose
-  parent is the owner is a worker and registers nothing. Any other process that finds the
-  variable (a nox run started by a test suite inside a session) starts a run of its own.
+  hook (both in :mod:`noxkit._session.register`, so ``nox -l`` never loads this module; the
+  hook calls :func:`finish_run` only when a session ran). Parallel workers are its direct
+  children and inherit the variable; a process whose parent is the owner is a worker and
+  registers nothing. Any other process that finds the variable (a nox run started by a test
+  suite inside a session) starts a run of its own.
 * each session's run appends one JSON line to ``<output-dir>/runs/<token>.jsonl``
   (``O_APPEND``: concurrent workers never interleave a line);
 * the owner's ``atexit`` hook reads that file, prints the table, writes the JSON report (and
@@ -16,58 +18,30 @@ nox subprocess. So:
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import datetime as dt
 import json
 import os
-import secrets
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from noxkit._formats.report import SessionRecord, read_records, render_markdown, render_table
+from noxkit._formats.report import (
+    SessionRecord,
+    read_records,
+    render_markdown,
+    render_table,
+    run_file,
+)
 from noxkit._util import atomic_write_text, dist_version
 
-if TYPE_CHECKING:
-    from noxkit._plan.plan import Plan
+__all__ = ["append_record", "finish_run"]
 
-__all__ = ["append_record", "start_run"]
-
-_RUN_VAR = "NOXKIT_RUN"
 _REPORT_FORMAT = 1
-
-
-def _token() -> str | None:
-    value = os.environ.get(_RUN_VAR, "")
-    _, _, token = value.partition(":")
-    return token or None
-
-
-def _run_file(output_dir: Path) -> Path | None:
-    token = _token()
-    return output_dir / "runs" / f"{token}.jsonl" if token else None
-
-
-def start_run(plan: Plan) -> None:
-    """Make this process the owner of the run, unless it is a parallel worker of one.
-
-    Called at ``register()`` time; cheap (no I/O), so ``nox -l`` stays instant.
-    """
-    owner, _, token = os.environ.get(_RUN_VAR, "").partition(":")
-    if token and owner == str(os.getpid()):
-        return  # register() again in the same process (`python noxfile.py` loads it twice)
-    if token and owner == str(os.getppid()):
-        return  # a `nox -j` worker: its parent prints the summary
-    os.environ[_RUN_VAR] = f"{os.getpid()}:{secrets.token_hex(8)}"
-    settings = plan.config.settings
-    report = plan.config.root / (settings.report.json or f"{settings.output_dir}/run-report.json")
-    atexit.register(_finish_run, plan.output_dir, report, settings.report.summary, plan.config.root)
 
 
 def append_record(output_dir: Path, record: SessionRecord) -> None:
     """Add one session's record to this run's record file (one ``O_APPEND`` write)."""
-    path = _run_file(output_dir)
+    path = run_file(output_dir)
     if path is None:
         return
     line = (json.dumps(record.as_json(), sort_keys=True) + "\n").encode()
@@ -80,11 +54,11 @@ def append_record(output_dir: Path, record: SessionRecord) -> None:
             os.close(fd)
 
 
-def _finish_run(output_dir: Path, report: Path, summary: bool, root: Path) -> None:
-    """The owner's ``atexit`` hook: summary table, JSON report, GitHub job summary."""
-    path = _run_file(output_dir)
-    if path is None or not path.is_file():
-        return  # `nox -l`, a usage error, or no noxkit session ran
+def finish_run(path: Path, report: Path, summary: bool, root: Path) -> None:
+    """End of the run (the owner's ``atexit`` hook): summary table, JSON report, job summary.
+
+    ``path`` is the run's record file; ``register`` calls this only when it exists.
+    """
     records = read_records(path)
     with contextlib.suppress(OSError):
         path.unlink()
