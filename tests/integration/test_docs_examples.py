@@ -8,7 +8,7 @@ from importlib import metadata
 
 import pytest
 from conftest import Project
-from docs_blocks import ROOT, noxfile_examples  # tests/ is on sys.path (conftest.py)
+from docs_blocks import ROOT, noxfile_examples  # tests/ is on sys.path (pythonpath)
 from packaging.requirements import Requirement
 
 pytestmark = pytest.mark.integration

@@ -6,7 +6,7 @@ import re
 import shlex
 
 import pytest
-from docs_blocks import EXECUTED, ROOT, SHOWN, blocks  # tests/ is on sys.path (conftest.py)
+from docs_blocks import EXECUTED, ROOT, SHOWN, blocks  # tests/ is on sys.path (pythonpath)
 
 import noxkit
 from noxkit import steps

