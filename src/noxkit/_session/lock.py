@@ -19,6 +19,7 @@ from packaging.utils import canonicalize_name
 
 from noxkit._errors import ConfigError, fail
 from noxkit._formats import lock as lockfile
+from noxkit._session import noxapi
 from noxkit._util import atomic_write_text
 
 if TYPE_CHECKING:
@@ -107,8 +108,7 @@ def _missing(plan: Plan, lock: lockfile.Lock, names: Sequence[str]) -> str | Non
 
 def _discard_environment(session: nox.Session) -> None:
     """Remove a half-installed environment, so no later run (or reuse) trusts it."""
-    venv = getattr(session, "virtualenv", None)
-    location = getattr(venv, "location", None)
+    location = getattr(noxapi.venv_of(session), "location", None)
     if location and Path(location).is_dir():
         shutil.rmtree(location, ignore_errors=True)
 
