@@ -168,6 +168,16 @@ def test_no_import_circle() -> None:
     assert cycle is None, "import circle: " + " -> ".join(cycle or [])
 
 
+def test_the_tree_is_drawn() -> None:
+    """docs/explanation.md draws every layer folder, so a contributor finds their room."""
+    page = (SRC.parent / "docs" / "explanation.md").read_text(encoding="utf-8")
+    section = page.partition("## Where code lives")[2]
+    folders = sorted({p.parent.name for p in (SRC / "noxkit").rglob("*.py")} - {"noxkit"})
+    missing = [f for f in folders if f"── {f}/" not in section]
+    assert section, "docs/explanation.md has no 'Where code lives' section"
+    assert not missing, f"folders missing from the tree in docs/explanation.md: {missing}"
+
+
 @pytest.mark.parametrize(
     ("importer", "imported", "ok"),
     [
