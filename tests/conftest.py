@@ -126,6 +126,26 @@ def make_project(tmp_path: Path):
     return make
 
 
+@pytest.fixture
+def make_lock_project(make_project):
+    """``src-clean`` with what the lock tests need: a runtime dependency and one Python.
+
+    The dependency gives the lock a project set to resolve; one Python keeps the lock small.
+    """
+
+    def make(dest: str | None = None) -> Project:
+        project = make_project("src-clean", dest)
+        project.replace(
+            "pyproject.toml",
+            'requires-python = ">=3.10"\n',
+            'requires-python = ">=3.10"\ndependencies = ["iniconfig"]\n',
+        )
+        project.append("pyproject.toml", '\n[tool.noxkit]\npython = ["3.11"]\n')
+        return project
+
+    return make
+
+
 @pytest.fixture(autouse=True)
 def _no_leaky_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep the developer's shell from changing what the tests install or run."""

@@ -56,10 +56,10 @@ def _one_line_error(run) -> str:
 
 
 class TestLockSession:
-    def test_two_folders_give_byte_identical_locks(self, make_project):
+    def test_two_folders_give_byte_identical_locks(self, make_lock_project):
         """Locking the same project in two different folders writes the same bytes."""
-        first = make_project("lock-basic", "one")
-        second = make_project("lock-basic", "elsewhere/two")
+        first = make_lock_project("one")
+        second = make_lock_project("elsewhere/two")
         _lock(first)
         _lock(second)
         text = first.read("noxkit.lock")
@@ -68,9 +68,9 @@ class TestLockSession:
         assert "--hash" not in text  # hashes live in [[package]] tables, one per release
         assert re.search(r'^hashes = \[\n    "sha256:[0-9a-f]{64}",', text, re.MULTILINE)
 
-    def test_check_names_a_new_group_dependency_then_refresh_passes(self, make_project):
+    def test_check_names_a_new_group_dependency_then_refresh_passes(self, make_lock_project):
         """A new group dependency makes --check and sessions fail naming it; lock refreshes."""
-        project = make_project("lock-basic")
+        project = make_lock_project()
         _lock(project)
         assert "is up to date" in _lock(project, "--check").output
         project.replace("pyproject.toml", 'test = ["pytest"]', 'test = ["pytest", "freezegun"]')
@@ -99,18 +99,18 @@ class TestLockSession:
         assert "freezegun==" in project.read("noxkit.lock")
         assert "is up to date" in _lock(project, "--check").output
 
-    def test_check_setting_makes_the_session_a_gate(self, make_project):
+    def test_check_setting_makes_the_session_a_gate(self, make_lock_project):
         """[tool.noxkit.lock] check = true makes `nox -s lock` check instead of write."""
-        project = make_project("lock-basic")
+        project = make_lock_project()
         project.append("pyproject.toml", "\n[tool.noxkit.lock]\ncheck = true\n")
         run = project.nox("-s", "lock")
         assert run.returncode == 1, run
         assert "no lockfile at noxkit.lock: create it with `nox -s lock`" in run.output, run
         assert not (project.path / "noxkit.lock").exists()
 
-    def test_exclude_newer_refuses_younger_releases(self, make_project):
+    def test_exclude_newer_refuses_younger_releases(self, make_lock_project):
         """A 2025-09-01 cut-off locks iniconfig 2.1.0 (2025-03), not 2.3.0 (late 2025)."""
-        project = make_project("lock-basic")
+        project = make_lock_project()
         project.append("pyproject.toml", '\n[tool.noxkit.lock]\nexclude-newer = "2025-09-01"\n')
         _lock(project)
         assert _locked_set(project, "tests")["iniconfig"] == "2.1.0"
@@ -124,9 +124,9 @@ class TestLockSession:
 
 class TestInstallFromLock:
     @pytest.mark.parametrize("backend", ["uv", "virtualenv"])
-    def test_sessions_get_exactly_the_locked_versions(self, make_project, backend):
+    def test_sessions_get_exactly_the_locked_versions(self, make_lock_project, backend):
         """tests installs exactly the lock's pins (plus the project), with either backend."""
-        project = make_project("lock-basic")
+        project = make_lock_project()
         project.replace(
             "pyproject.toml", "[tool.noxkit]\n", f'[tool.noxkit]\nvenv-backend = "{backend}"\n'
         )
@@ -143,9 +143,9 @@ class TestInstallFromLock:
         assert installed == _locked_set(project, "tests")
 
     @pytest.mark.parametrize("backend", ["uv", "virtualenv"])
-    def test_tampered_hash_fails_and_leaves_no_environment(self, make_project, backend):
+    def test_tampered_hash_fails_and_leaves_no_environment(self, make_lock_project, backend):
         """A wrong hash fails the install naming the package and both hashes; env removed."""
-        project = make_project("lock-basic")
+        project = make_lock_project()
         project.replace(
             "pyproject.toml", "[tool.noxkit]\n", f'[tool.noxkit]\nvenv-backend = "{backend}"\n'
         )
@@ -168,9 +168,9 @@ class TestInstallFromLock:
         assert line.endswith("the environment was removed"), run
         assert not (project.path / ".nox" / "tests-3-11").exists()
 
-    def test_hostile_outer_settings_are_ignored_and_said(self, make_project, tmp_path):
+    def test_hostile_outer_settings_are_ignored_and_said(self, make_lock_project, tmp_path):
         """UV_CONSTRAINT / PIP_CONSTRAINT / UV_INDEX_URL from the shell do not change installs."""
-        project = make_project("lock-basic")
+        project = make_lock_project()
         _lock(project)
         constraints = tmp_path / "constraints.txt"
         constraints.write_text("ruff==0.6.0\n", encoding="utf-8")
@@ -186,9 +186,9 @@ class TestInstallFromLock:
             assert name in line, run
         assert _installed(project, "lint")["ruff"] == _locked_set(project, "lint")["ruff"]
 
-    def test_allowed_outer_settings_are_said(self, make_project):
+    def test_allowed_outer_settings_are_said(self, make_lock_project):
         """allow-environment passes a setting through, and the header says so."""
-        project = make_project("lock-basic")
+        project = make_lock_project()
         project.append(
             "pyproject.toml", '\n[tool.noxkit.lock]\nallow-environment = ["UV_INDEX_URL"]\n'
         )
@@ -200,9 +200,9 @@ class TestInstallFromLock:
             "UV_INDEX_URL" in run.output
         ), run
 
-    def test_missing_requirement_fails_naming_it(self, make_project):
+    def test_missing_requirement_fails_naming_it(self, make_lock_project):
         """With on-stale = warn, a requirement absent from the lock still fails, named."""
-        project = make_project("lock-basic")
+        project = make_lock_project()
         project.append("pyproject.toml", '\n[tool.noxkit.lock]\non-stale = "warn"\n')
         _lock(project)
         project.append("pyproject.toml", '\n[tool.noxkit.tests]\ndeps = ["freezegun"]\n')
@@ -218,18 +218,18 @@ DEAD_NETWORK = {"HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0
 
 
 class TestOfflineFirst:
-    def test_cached_lock_installs_need_no_network(self, make_project):
+    def test_cached_lock_installs_need_no_network(self, make_lock_project):
         """With the locked artifacts in uv's cache, sessions install with no index request."""
-        project = make_project("lock-basic")
+        project = make_lock_project()
         _lock(project)
         run = project.nox("-s", "lint", "tests", env=DEAD_NETWORK)
         assert run.returncode == 0, run
         assert "installed from noxkit.lock" in run.output, run
         assert "downloading" not in run.output, run
 
-    def test_cache_miss_falls_back_to_the_index(self, make_project, tmp_path):
+    def test_cache_miss_falls_back_to_the_index(self, make_lock_project, tmp_path):
         """A cold cache is not an error: the install asks the index and still verifies hashes."""
-        project = make_project("lock-basic")
+        project = make_lock_project()
         _lock(project)
         project.append(
             "pyproject.toml", '\n[tool.noxkit.lock]\nallow-environment = ["UV_CACHE_DIR"]\n'
@@ -242,9 +242,9 @@ class TestOfflineFirst:
 
 
 class TestBrokenLock:
-    def test_invalid_syntax_is_one_line_with_path_and_line(self, make_project):
+    def test_invalid_syntax_is_one_line_with_path_and_line(self, make_lock_project):
         """A lock broken by hand: one line with path and line, exit 2, nothing run."""
-        project = make_project("lock-basic")
+        project = make_lock_project()
         _lock(project)
         project.replace("noxkit.lock", "[sets]", "[sets")
         run = project.nox("-s", "lint")
@@ -253,9 +253,9 @@ class TestBrokenLock:
         assert re.search(r"noxkit\.lock:\d+:\d+: invalid TOML", line), run
         assert "Running session" not in run.output, run
 
-    def test_unpinned_entry_is_refused_before_installing(self, make_project):
+    def test_unpinned_entry_is_refused_before_installing(self, make_lock_project):
         """An entry edited to a range is refused by name, exit 2, before any install."""
-        project = make_project("lock-basic")
+        project = make_lock_project()
         _lock(project)
         text = project.read("noxkit.lock")
         pinned = re.search(r'"(ruff==[\d.]+)"', text)

@@ -97,9 +97,9 @@ class TestReuse:
         assert list(cache.rglob("*.pyc")), again
         assert not list((project.path / "src").rglob("__pycache__")), again
 
-    def test_changed_lockfile_rebuilds(self, make_project):
+    def test_changed_lockfile_rebuilds(self, make_lock_project):
         """Installing from the lock: a re-locked file rebuilds the environment, naming it."""
-        project = make_project("lock-basic")
+        project = make_lock_project()
         assert project.nox("-s", "lock").returncode == 0
         first = project.nox("-r", "-s", "lint")
         assert first.returncode == 0, first
