@@ -16,6 +16,7 @@ from nox.project import dependency_groups
 from noxkit._config.schema import Config, ToolsConfig, load_config
 from noxkit._errors import ConfigError
 from noxkit._plan.docs import docs_commands, docs_requirements, find_docs
+from noxkit._plan.install import InstallSpec
 from noxkit._plan.project import Project, inspect_project
 
 if TYPE_CHECKING:
@@ -60,6 +61,17 @@ class SessionPlan:
     venv_backend: str | None = None
     """A backend of its own (``"none"`` for sessions that install nothing); None: the project's."""
 
+    @property
+    def install(self) -> InstallSpec:
+        """What this session installs, as the install step, fingerprint and lock read it."""
+        return InstallSpec(
+            sessions=(self.name,),
+            requirements=self.requirements,
+            install_project=self.install_project,
+            editable=self.editable,
+            extras=self.extras,
+        )
+
 
 def _requirement(name: str, spec: str) -> str:
     return f"{name}{spec}"
@@ -78,6 +90,11 @@ class Plan:
     def output_dir(self) -> Path:
         """Root of everything noxkit writes (coverage data, JUnit XML, reports)."""
         return self.config.root / self.config.settings.output_dir
+
+    @property
+    def lockfile(self) -> Path:
+        """The lockfile (``[tool.noxkit.lock] path``): sessions install from it when it exists."""
+        return self.config.root / self.config.settings.lock.path
 
     @property
     def coverage_data_dir(self) -> Path:
@@ -159,27 +176,29 @@ class Plan:
         commands.append(report)
         return commands
 
-    def requirements_for(self, *names: str) -> tuple[list[str], bool, bool, tuple[str, ...]]:
-        """The union of several sessions' installs: requirements, project?, editable?, extras.
+    def install_spec(self, *names: str) -> InstallSpec:
+        """What the named sessions install into one environment.
 
-        Lets a project compose one environment for several steps (a ``ci`` session running
-        lint and tests together).
+        A ``ci`` session may unite ``lint`` and ``tests``. This is the one answer the install
+        step, the fingerprint and the install from the lock all read.
         """
-        requirements: list[str] = []
-        install_project = False
-        editable = False
-        extras: list[str] = []
+        parts = []
         for name in names:
             try:
                 session = self.sessions[name]
             except KeyError:
                 known = ", ".join(self.sessions)
                 raise ConfigError(f"no standard session named {name!r} (known: {known})") from None
-            requirements.extend(r for r in session.requirements if r not in requirements)
-            install_project = install_project or session.install_project
-            editable = editable or session.editable
-            extras.extend(e for e in session.extras if e not in extras)
-        return requirements, install_project, editable, tuple(extras)
+            parts.append(session.install)
+        return InstallSpec.union(tuple(names), parts)
+
+    def requirements_for(self, *names: str) -> tuple[list[str], bool, bool, tuple[str, ...]]:
+        """The union of several sessions' installs: requirements, project?, editable?, extras.
+
+        The tuple form of :meth:`install_spec`, kept for projects that call it.
+        """
+        spec = self.install_spec(*names)
+        return list(spec.requirements), spec.install_project, spec.editable, spec.extras
 
 
 def _group_requirements(

@@ -98,7 +98,7 @@ def _register(
     if python is not None:
         overrides["python"] = [python] if isinstance(python, str) else list(python)
     plan = build_plan(load_config(root, overrides=overrides or None, profile=profile))
-    if (plan.config.root / plan.config.settings.lock.path).is_file():
+    if plan.lockfile.is_file():
         # Only a project with a lockfile pays for parsing it: a broken lock stops here (exit 2).
         from noxkit._session.lock import validate_at_register  # noqa: PLC0415
 
