@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     import nox
 
+    from noxkit._plan.install import InstallSpec
     from noxkit._plan.plan import Plan
     from noxkit._session.run import SessionRun
 
@@ -169,8 +170,7 @@ def _recreate(venv: Any, location: Path) -> None:  # noqa: ANN401 - nox's Virtua
 def prepare(
     session: nox.Session,
     run: SessionRun,
-    args: Sequence[str],
-    names: Sequence[str],
+    spec: InstallSpec,
     *,
     files: Sequence[Path] = (),
 ) -> Prepared | None:
@@ -194,7 +194,7 @@ def prepare(
         (location / STAMP_NAME).unlink(missing_ok=True)
         again.fingerprint["requirements"] = [
             *again.fingerprint["requirements"],
-            *(a for a in args if a not in again.fingerprint["requirements"]),
+            *(a for a in spec.args if a not in again.fingerprint["requirements"]),
         ]
         again.reused = False
         noxapi.mark_fresh(venv)  # the environment changes: -R must not skip this install
@@ -218,9 +218,7 @@ def prepare(
         raise StepError(msg) from None
 
     try:
-        prepared = _decide(
-            session, plan, venv=venv, location=location, args=args, names=names, files=files
-        )
+        prepared = _decide(session, plan, venv=venv, location=location, spec=spec, files=files)
     except BaseException:
         lock.release()
         raise
@@ -235,8 +233,7 @@ def _decide(
     *,
     venv: Any,  # noqa: ANN401 - nox's VirtualEnv
     location: Path,
-    args: Sequence[str],
-    names: Sequence[str],
+    spec: InstallSpec,
     files: Sequence[Path],
 ) -> Prepared:
     global_reuse = str(noxapi.global_option(session, "reuse_venv", "no") or "no")
@@ -248,8 +245,7 @@ def _decide(
             plan,
             location=location,
             backend=backend,
-            args=args,
-            names=names,
+            spec=spec,
             environ=os.environ,
             files=files,
         )

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     import nox
 
+    from noxkit._plan.install import InstallSpec
     from noxkit._plan.plan import Plan
 
 __all__ = [
@@ -56,21 +57,21 @@ def validate_at_register(plan: Plan) -> None:
             f"'on-stale' in [tool.noxkit.lock] must be 'error' or 'warn', got {settings.on_stale!r}"
         )
         raise ConfigError(msg, path=pyproject)
-    path = lockfile.lockfile_path(plan)
+    path = plan.lockfile
     if path.is_file():
         lockfile.load_lock(path)
 
 
 def _load(session: nox.Session, plan: Plan) -> lockfile.Lock:
     try:
-        return lockfile.load_lock(lockfile.lockfile_path(plan))
+        return lockfile.load_lock(plan.lockfile)
     except ConfigError as exc:
         raise fail(session, str(exc)) from None
 
 
 def check_lock(session: nox.Session, plan: Plan) -> None:
     """Fail when the lock is missing or stale, naming what changed. Reads files only."""
-    path = lockfile.lockfile_path(plan)
+    path = plan.lockfile
     if not path.is_file():
         raise fail(session, f"no lockfile at {_label(plan)}: create it with `{lockfile.REFRESH}`")
     lock = _load(session, plan)
@@ -80,16 +81,16 @@ def check_lock(session: nox.Session, plan: Plan) -> None:
     session.log(f"{_label(plan)} is up to date ({lock.digest})")
 
 
-def _missing(plan: Plan, lock: lockfile.Lock, names: Sequence[str]) -> str | None:
-    """The first requirement of the named sessions that the lock cannot satisfy, described."""
+def _missing(plan: Plan, lock: lockfile.Lock, spec: InstallSpec) -> str | None:
+    """The first requirement of the spec's sessions that the lock cannot satisfy, described."""
+    names = spec.sessions
     absent = [n for n in names if n not in lock.sets]
     if absent:
         return f"session {absent[0]!r} has no entry in {_label(plan)}"
     entries = lock.entries(names)
     pins = [p for e in entries if (p := lockfile.pin_of(e)) is not None]
-    requirements, *_ = plan.requirements_for(*names)
     own = canonicalize_name(plan.project.name) if plan.project.name else None
-    for text in requirements:
+    for text in spec.requirements:
         req = Requirement(text)
         name = canonicalize_name(req.name)
         if name == own:
@@ -115,13 +116,9 @@ def _discard_environment(session: nox.Session) -> None:
 def install_from_lock(
     session: nox.Session,
     plan: Plan,
-    names: Sequence[str],
-    *,
-    install_project: bool,
-    editable: bool,
-    extras: Sequence[str],
+    spec: InstallSpec,
 ) -> None:
-    """Install the named sessions' sets from the lock: exact pins, hashes verified, no resolve.
+    """Install the spec's sessions' sets from the lock: exact pins, hashes verified, no resolve.
 
     The pins go in one ``--require-hashes --no-deps`` call (pip or uv); the project itself goes
     in a second ``--no-deps`` call, since a local folder has no hash to verify.
@@ -133,7 +130,7 @@ def install_from_lock(
         if plan.config.settings.lock.on_stale != "warn":
             raise fail(session, message)
         session.warn(f"{message} (installing from it anyway: on-stale = 'warn')")
-    problem = _missing(plan, lock, names)
+    problem = _missing(plan, lock, spec)
     if problem:
         raise fail(session, f"{problem}; refresh it with `{lockfile.REFRESH}`")
     overrides, _, _ = lockfile.installer_environment(
@@ -141,18 +138,17 @@ def install_from_lock(
     )
     with tempfile.TemporaryDirectory(prefix="noxkit-lock-") as tmp:
         requirements = Path(tmp) / "requirements.txt"
-        requirements.write_text(lockfile.requirements_text(lock, names), encoding="utf-8")
+        requirements.write_text(lockfile.requirements_text(lock, spec.sessions), encoding="utf-8")
         _run_install(
             session,
             ["--require-hashes", "--no-deps", "-r", str(requirements)],
             overrides,
             Path(tmp) / "install.log",
         )
-        if install_project:
-            target = "." + (f"[{','.join(extras)}]" if extras else "")
-            args = ["--no-deps", *(["-e", target] if editable else [target])]
+        if spec.install_project:
+            args = ["--no-deps", *spec.project_args]
             _run_install(session, args, overrides, Path(tmp) / "project.log")
-    session.log(f"installed from {_label(plan)} ({lock.digest}): {', '.join(names)}")
+    session.log(f"installed from {_label(plan)} ({lock.digest}): {', '.join(spec.sessions)}")
 
 
 def _from_cache(
@@ -285,7 +281,7 @@ def write_lock(
     pins are the starting preferences, so a refresh moves only what its inputs force (or what
     ``--upgrade`` / ``--upgrade-package`` asks to move).
     """
-    path = lockfile.lockfile_path(plan)
+    path = plan.lockfile
     inputs = lockfile.lock_inputs(plan)
     sets = lockfile.lock_sets(inputs)
     previous = None
