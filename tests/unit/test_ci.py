@@ -11,6 +11,7 @@ from typing import ClassVar
 import pytest
 import yaml
 
+from noxkit._formats.ci import CiOptions, github_workflow, gitlab_ci, lock_file, noxfile_deps
 from noxkit._formats.findings import (
     Finding,
     code_quality,
@@ -19,10 +20,9 @@ from noxkit._formats.findings import (
     junit_failures,
     mypy_findings,
 )
-from noxkit._formats.ci import CiOptions, github_workflow, gitlab_ci, lock_file, noxfile_deps
+from noxkit._formats.shards import PLUGIN_DIR, shard_request
 from noxkit._plan.plan import load_plan
 from noxkit._plugins import noxkit_shard
-from noxkit._formats.shards import PLUGIN_DIR, shard_request
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 

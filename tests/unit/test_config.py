@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from noxkit import ConfigError, load_config
+from noxkit._config.reference import configuration_reference
 from noxkit._config.schema import Layer, Settings, iter_keys, resolve_settings
 from noxkit._config.toml import tomllib
-from noxkit._config.reference import configuration_reference
 
 
 def _write(tmp_path, text: str):

@@ -7,11 +7,11 @@ import os
 
 import pytest
 
+from noxkit._config.schema import load_config
+from noxkit._errors import ConfigError
 from noxkit._formats import envs as _envs
 from noxkit._formats import report as _runreport
 from noxkit._session.envs import EnvLock
-from noxkit._config.schema import load_config
-from noxkit._errors import ConfigError
 
 BASE = {
     "kind": "noxkit-env-stamp",

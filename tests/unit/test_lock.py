@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from noxkit._formats import lock as _lock
 from noxkit._errors import ConfigError
+from noxkit._formats import lock as _lock
 from noxkit._plan.plan import load_plan
 
 PYPROJECT = """\
