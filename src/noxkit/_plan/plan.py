@@ -15,6 +15,7 @@ from nox.project import dependency_groups
 
 from noxkit._config.schema import Config, ToolsConfig, load_config
 from noxkit._errors import ConfigError
+from noxkit._plan import commands
 from noxkit._plan.docs import docs_commands, docs_requirements, find_docs
 from noxkit._plan.install import InstallSpec
 from noxkit._plan.project import Project, inspect_project
@@ -122,59 +123,31 @@ class Plan:
         path = profile.tool_configs.get(tool)
         return Path(path) if path is not None else None
 
-    # The commands. Steps run these; unit tests pin them.
-    def _ruff_config(self) -> list[str]:
-        path = self.profile_tool_config("ruff")
-        return ["--config", str(path)] if path else []
+    @property
+    def build_staging(self) -> Path:
+        """Where ``build`` builds, so a failed build leaves the previous artifacts alone."""
+        return self.output_dir / "build-staging"
 
+    # The commands, built by `noxkit._plan.commands` (the one builder doctor and the steps use).
     def ruff_check_command(self, *, fix: bool = False) -> list[str]:
         """``ruff check`` over the configured paths."""
-        fix_flag = ["--fix"] if fix else []
-        return ["ruff", "check", *self._ruff_config(), *fix_flag, *self.config.settings.lint.paths]
+        return list(commands.ruff_check(self, fix=fix))
 
     def ruff_format_command(self, *, check: bool) -> list[str]:
         """``ruff format`` (``--check`` in ``lint``) over the configured paths."""
-        flags = ["--check"] if check else []
-        return ["ruff", "format", *self._ruff_config(), *flags, *self.config.settings.lint.paths]
+        return list(commands.ruff_format(self, check=check))
 
     def mypy_command(self) -> list[str]:
         """``mypy`` on the package, or on the configured paths."""
-        typecheck = self.config.settings.typecheck
-        paths = typecheck.paths if typecheck.paths is not None else self.project.package_paths
-        if not paths:
-            msg = (
-                "noxkit found no package to type-check; set [tool.noxkit] package = "
-                "'<import name>' or [tool.noxkit.typecheck] paths"
-            )
-            raise ConfigError(msg, path=str(self.config.root / "pyproject.toml"))
-        profile_config = self.profile_tool_config("mypy")
-        config = ["--config-file", str(profile_config)] if profile_config else []
-        return ["mypy", *config, *typecheck.args, *paths]
+        return list(commands.mypy(self))
 
     def pytest_command(self, session_name: str) -> list[str]:
         """pytest under ``coverage run``, with maxfail and a JUnit report for this run."""
-        tests = self.config.settings.tests
-        maxfail = [f"--maxfail={tests.maxfail}"] if tests.maxfail else []
-        junit = f"--junitxml={self.junit_path(session_name)}"
-        return ["coverage", "run", "-m", "pytest", *maxfail, junit, *tests.args]
+        return commands.render(commands.pytest(self), {"session": session_name})
 
     def coverage_commands(self) -> list[list[str]]:
-        """Combine every run's data, write XML and HTML, then report (and enforce the floor).
-
-        The report comes last so a coverage floor failure still leaves the XML and HTML that
-        CI uploads.
-        """
-        cov = self.config.settings.coverage
-        commands = [["coverage", "combine", "--keep", "--quiet"]]
-        if cov.xml:
-            commands.append(["coverage", "xml", "-o", str(self.output_dir / "coverage.xml")])
-        if cov.html:
-            commands.append(["coverage", "html", "-d", str(self.output_dir / "htmlcov")])
-        report = ["coverage", "report"]
-        if cov.fail_under is not None:
-            report.append(f"--fail-under={cov.fail_under:g}")
-        commands.append(report)
-        return commands
+        """Combine every run's data (``{runs}``), write XML and HTML, then report."""
+        return [list(c) for c in commands.coverage(self)]
 
     def install_spec(self, *names: str) -> InstallSpec:
         """What the named sessions install into one environment.
@@ -262,11 +235,11 @@ def build_plan(config: Config, project: Project | None = None) -> Plan:
             out.extend(r for r in group if r not in out)
         return tuple(out)
 
-    lint_commands = [tuple(placeholder.ruff_check_command())]
+    lint_commands = [commands.ruff_check(placeholder)]
     if settings.lint.format:
-        lint_commands.append(tuple(placeholder.ruff_format_command(check=True)))
+        lint_commands.append(commands.ruff_format(placeholder, check=True))
     try:
-        mypy_commands: tuple[tuple[str, ...], ...] = (tuple(placeholder.mypy_command()),)
+        mypy_commands: tuple[commands.Command, ...] = (commands.mypy(placeholder),)
     except ConfigError:
         mypy_commands = ()  # reported when the session runs, so `nox -l` still works
 
@@ -286,8 +259,8 @@ def build_plan(config: Config, project: Project | None = None) -> Plan:
             default=False,
             requirements=(ruff,),
             commands=(
-                tuple(placeholder.ruff_check_command(fix=True)),
-                tuple(placeholder.ruff_format_command(check=False)),
+                commands.ruff_check(placeholder, fix=True),
+                commands.ruff_format(placeholder, check=False),
             ),
         ),
         "typecheck": SessionPlan(
@@ -314,7 +287,7 @@ def build_plan(config: Config, project: Project | None = None) -> Plan:
             install_project=True,
             editable=settings.editable,
             extras=project.test_extras,
-            commands=(tuple(placeholder.pytest_command("{session}")),),
+            commands=(commands.pytest(placeholder),),
         ),
         "coverage": SessionPlan(
             name="coverage",
@@ -323,7 +296,7 @@ def build_plan(config: Config, project: Project | None = None) -> Plan:
             default=True,
             requirements=(coverage,),
             requires=("tests",),
-            commands=tuple(tuple(c) for c in placeholder.coverage_commands()),
+            commands=commands.coverage(placeholder),
         ),
         "build": SessionPlan(
             name="build",
@@ -332,8 +305,8 @@ def build_plan(config: Config, project: Project | None = None) -> Plan:
             default=False,
             requirements=(_requirement("twine", tools.twine),),
             commands=(
-                ("uv", "build", "--out-dir", settings.build.dist_dir),
-                ("twine", "check", "--strict", f"{settings.build.dist_dir}/*"),
+                commands.build_frontend(placeholder, settings.venv_backend),
+                commands.twine_check(placeholder),
             ),
         ),
         "smoke": SessionPlan(
@@ -342,7 +315,7 @@ def build_plan(config: Config, project: Project | None = None) -> Plan:
             python=None,
             default=False,
             requires=("build",) if settings.smoke.requires_build else (),
-            commands=tuple(tuple(c.split()) for c in settings.smoke.commands or ()),
+            commands=commands.smoke(placeholder),
         ),
         "lock": SessionPlan(
             name="lock",
@@ -350,7 +323,10 @@ def build_plan(config: Config, project: Project | None = None) -> Plan:
             python=None,
             default=False,
             requirements=(_requirement("uv", settings.lock.uv),),
-            commands=(("uv", "pip", "compile", "--universal", "--generate-hashes"),),
+            commands=(
+                commands.lock_compile(placeholder, joint=True),
+                commands.lock_compile(placeholder, joint=False),
+            ),
         ),
     }
     site = find_docs(config)

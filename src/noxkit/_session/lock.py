@@ -19,6 +19,8 @@ from packaging.utils import canonicalize_name
 
 from noxkit._errors import ConfigError, fail
 from noxkit._formats import lock as lockfile
+from noxkit._plan import commands
+from noxkit._session.tools import run_command
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -232,7 +234,7 @@ def _compile(
     name: str,
     *,
     requirements: Sequence[str],
-    extra: Sequence[str],
+    values: dict[str, str | list[str]],
 ) -> dict[str, tuple[str, ...]]:
     """``uv pip compile`` one list of requirements: universal, hashed, no header."""
     label = "the joint resolution" if name == "all" else f"set {name!r}"
@@ -241,31 +243,21 @@ def _compile(
     source = folder / f"{stem}.in"
     source.write_text("".join(f"{r}\n" for r in requirements), encoding="utf-8")
     output = folder / f"{stem}.txt"
-    command = [
-        "uv",
-        "pip",
-        "compile",
-        str(source),
-        "--output-file",
-        str(output),
-        "--universal",
-        "--generate-hashes",
-        "--no-header",
-        "--no-annotate",
-        "--no-config",
-        "--no-python-downloads",
-        "--quiet",
-        "--python-version",
-        lockfile.lower_python(plan),
-        *extra,
-    ]
-    exclude_newer = plan.config.settings.lock.exclude_newer
-    if exclude_newer:
-        command.extend(["--exclude-newer", exclude_newer])
+    joint = name == "all"
+    values = {
+        "input": str(source),
+        "output": str(output),
+        "python-version": lockfile.lower_python(plan),
+        **values,
+    }
     overrides, _, _ = lockfile.installer_environment(
         os.environ, plan.config.settings.lock.allow_environment
     )
-    session.run(*command, env=overrides, external="error", silent=True, log=False)
+    command = commands.lock_compile(plan, joint=joint)
+    run_command(
+        session, plan, command, values=values, env=overrides, external="error", silent=True,
+        log=False,
+    )  # fmt: skip
     try:
         return lockfile.parse_compiled(output.read_text(encoding="utf-8"))
     except ConfigError as exc:
@@ -299,12 +291,19 @@ def write_lock(
             everything = previous.entries(previous.sets)
             (folder / "all.txt").write_text("".join(f"{e}\n" for e in everything), "utf-8")
         union = sorted({r for reqs in sets.values() for r in reqs})
-        joint = _compile(session, plan, folder, "all", requirements=union, extra=upgrade_flags)
+        joint = _compile(
+            session, plan, folder, "all", requirements=union, values={"upgrade": upgrade_flags}
+        )
         constraints = folder / "constraints.txt"
         constraints.write_text("".join(f"{e}\n" for e in sorted(joint)), encoding="utf-8")
         resolved = {
             name: _compile(
-                session, plan, folder, name, requirements=reqs, extra=["-c", str(constraints)]
+                session,
+                plan,
+                folder,
+                name,
+                requirements=reqs,
+                values={"constraints": str(constraints)},
             )
             if reqs
             else {}
