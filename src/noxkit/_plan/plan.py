@@ -19,25 +19,14 @@ from noxkit._plan import commands
 from noxkit._plan.docs import docs_commands, docs_requirements, find_docs
 from noxkit._plan.install import InstallSpec
 from noxkit._plan.project import Project, inspect_project
+from noxkit._plan.sessions import STANDARD_SESSIONS, info
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-__all__ = ["STANDARD_SESSIONS", "Plan", "SessionPlan", "build_plan", "load_plan"]
+    from noxkit._plan.sessions import SessionInfo
 
-STANDARD_SESSIONS = (
-    "lint",
-    "fmt",
-    "typecheck",
-    "tests",
-    "coverage",
-    "build",
-    "smoke",
-    "lock",
-    "docs",
-    "release",
-)
-"""Every session noxkit can register, in registration order (the order `nox -l` shows)."""
+__all__ = ["STANDARD_SESSIONS", "Plan", "SessionPlan", "build_plan", "load_plan"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +61,12 @@ class SessionPlan:
             editable=self.editable,
             extras=self.extras,
         )
+
+
+def _info(name: str) -> SessionInfo:
+    row = info(name)
+    assert row is not None  # noqa: S101 - every standard session has a row
+    return row
 
 
 def _requirement(name: str, spec: str) -> str:
@@ -246,17 +241,17 @@ def build_plan(config: Config, project: Project | None = None) -> Plan:
     sessions = {
         "lint": SessionPlan(
             name="lint",
-            description="Lint and check formatting with ruff.",
+            description=_info("lint").description,
             python=None,
-            default=True,
+            default=_info("lint").default,
             requirements=(ruff,),
             commands=tuple(lint_commands),
         ),
         "fmt": SessionPlan(
             name="fmt",
-            description="Fix lint findings and format the code with ruff.",
+            description=_info("fmt").description,
             python=None,
-            default=False,
+            default=_info("fmt").default,
             requirements=(ruff,),
             commands=(
                 commands.ruff_check(placeholder, fix=True),
@@ -265,9 +260,9 @@ def build_plan(config: Config, project: Project | None = None) -> Plan:
         ),
         "typecheck": SessionPlan(
             name="typecheck",
-            description="Type-check the package with mypy.",
+            description=_info("typecheck").description,
             python=settings.typecheck.python,
-            default=True,
+            default=_info("typecheck").default,
             requirements=unique(
                 (_requirement("mypy", tools.mypy),), test_reqs, settings.typecheck.deps
             ),
@@ -278,9 +273,9 @@ def build_plan(config: Config, project: Project | None = None) -> Plan:
         ),
         "tests": SessionPlan(
             name="tests",
-            description="Run the test suite under coverage.",
+            description=_info("tests").description,
             python=project.pythons,
-            default=True,
+            default=_info("tests").default,
             requirements=unique(
                 (_requirement("pytest", tools.pytest), coverage), test_reqs, settings.tests.deps
             ),
@@ -291,18 +286,18 @@ def build_plan(config: Config, project: Project | None = None) -> Plan:
         ),
         "coverage": SessionPlan(
             name="coverage",
-            description="Combine the coverage of every test run, report, and enforce the floor.",
+            description=_info("coverage").description,
             python=None,
-            default=True,
+            default=_info("coverage").default,
             requirements=(coverage,),
             requires=("tests",),
             commands=commands.coverage(placeholder),
         ),
         "build": SessionPlan(
             name="build",
-            description="Build the sdist and wheel, verify them, and write SHA256SUMS.",
+            description=_info("build").description,
             python=None,
-            default=False,
+            default=_info("build").default,
             requirements=(_requirement("twine", tools.twine),),
             commands=(
                 commands.build_frontend(placeholder, settings.venv_backend),
@@ -311,17 +306,17 @@ def build_plan(config: Config, project: Project | None = None) -> Plan:
         ),
         "smoke": SessionPlan(
             name="smoke",
-            description="Install the built wheel outside the checkout, import it, run its CLIs.",
+            description=_info("smoke").description,
             python=None,
-            default=False,
+            default=_info("smoke").default,
             requires=("build",) if settings.smoke.requires_build else (),
             commands=commands.smoke(placeholder),
         ),
         "lock": SessionPlan(
             name="lock",
-            description="Resolve every session's requirements into the lockfile (-- --check).",
+            description=_info("lock").description,
             python=None,
-            default=False,
+            default=_info("lock").default,
             requirements=(_requirement("uv", settings.lock.uv),),
             commands=(
                 commands.lock_compile(placeholder, joint=True),
@@ -332,9 +327,9 @@ def build_plan(config: Config, project: Project | None = None) -> Plan:
     site = find_docs(config)
     sessions["docs"] = SessionPlan(
         name="docs",
-        description="Build the documentation with warnings as errors (-- --serve: live preview).",
+        description=_info("docs").description,
         python=None,
-        default=False,
+        default=_info("docs").default,
         requirements=unique(
             docs_requirements(site, _docs_group_requirements(config, project)),
             settings.docs.deps,
@@ -344,9 +339,9 @@ def build_plan(config: Config, project: Project | None = None) -> Plan:
     )
     sessions["release"] = SessionPlan(
         name="release",
-        description="Version, changelog and tag from conventional commits (-- --dry-run).",
+        description=_info("release").description,
         python=None,
-        default=False,
+        default=_info("release").default,
         venv_backend="none",
         commands=(("git", "tag", "-a", settings.release.tag_format),),
     )
