@@ -39,7 +39,6 @@ __all__ = [
 ]
 
 _USAGE = "usage: nox -s lock [-- --check | --upgrade | --upgrade-package NAME ...]"
-_ON_STALE = ("error", "warn")
 
 
 def _label(plan: Plan) -> str:
@@ -47,18 +46,12 @@ def _label(plan: Plan) -> str:
 
 
 def validate_at_register(plan: Plan) -> None:
-    """Refuse a bad ``[tool.noxkit.lock]`` or a broken lockfile up front (exit 2).
+    """Refuse a broken lockfile up front (exit 2).
 
-    Parsing one TOML file keeps ``nox -l`` quick; a broken lock found here stops the run before
-    any environment is built.
+    ``[tool.noxkit.lock]`` itself (``on-stale``) is validated with the configuration. Parsing
+    one TOML file keeps ``nox -l`` quick; a broken lock found here stops the run before any
+    environment is built.
     """
-    settings = plan.config.settings.lock
-    pyproject = str(plan.config.root / "pyproject.toml")
-    if settings.on_stale not in _ON_STALE:
-        msg = (
-            f"'on-stale' in [tool.noxkit.lock] must be 'error' or 'warn', got {settings.on_stale!r}"
-        )
-        raise ConfigError(msg, path=pyproject)
     path = plan.lockfile
     if path.is_file():
         lockfile.load_lock(path)
