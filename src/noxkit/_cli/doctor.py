@@ -62,16 +62,15 @@ def _jsonable(value: object) -> object:
 
 def _lock_problems(plan: Plan) -> list[str]:
     """A stale lockfile, with the same line ``nox -s lock -- --check`` prints (no network)."""
-    path = plan.config.root / plan.config.settings.lock.path
-    if not path.is_file():
+    if not plan.lockfile.is_file():
         return []
     # Imported here: only projects with a lockfile pay for parsing it.
-    from noxkit._formats import lock as lockfile  # noqa: PLC0415
+    from noxkit._formats import lock  # noqa: PLC0415
 
-    changes = lockfile.stale_changes(plan, lockfile.load_lock(path))
+    changes = lock.stale_changes(plan, lock.load_lock(plan.lockfile))
     if changes is None:
         return []
-    return [lockfile.stale_message(str(plan.config.settings.lock.path), changes)]
+    return [lock.stale_message(plan.config.settings.lock.path, changes)]
 
 
 def diagnose(plan: Plan) -> Diagnosis:

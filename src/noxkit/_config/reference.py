@@ -61,7 +61,9 @@ def configuration_reference() -> str:
             leaf = dotted.rpartition(".")[2]
             kind = field.metadata["kind"]
             if field.metadata.get("choices"):
-                kind = "one of " + ", ".join(f"`{c}`" for c in field.metadata["choices"])
+                listed = ", ".join(f"`{c}`" for c in field.metadata["choices"])
+                many = field.metadata.get("alternatives")
+                kind = f"one or more of {listed}, joined by `|`" if many else f"one of {listed}"
             default = _default(field.default)
             cells = (f"`{leaf}`", kind, default, field.metadata["doc"])
             # A pipe inside a cell (`uv|virtualenv`) would end the cell.

@@ -13,7 +13,7 @@ import difflib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, get_args
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -58,6 +58,17 @@ Kind: TypeAlias = Literal[
     "table",
 ]
 
+# The choice settings. Each field is annotated with its Literal and declares it with
+# `choices=`; validation, doctor and the reference take the allowed values from the Literal.
+Reuse: TypeAlias = Literal["flag", "fingerprint"]
+WhenBusy: TypeAlias = Literal["wait", "fail"]
+CompileBytecode: TypeAlias = Literal["auto", "always", "never"]
+OnStale: TypeAlias = Literal["error", "warn"]
+VenvBackend: TypeAlias = Literal[
+    "uv", "virtualenv", "venv", "conda", "mamba", "micromamba", "rattler", "none"
+]
+"""nox's environment backends; `venv-backend` lists one or more, separated by `|`."""
+
 _EXPECTED = {
     "string": "a string",
     "integer": "an integer",
@@ -78,13 +89,19 @@ def _key(
     example: str,
     *,
     minimum: float | None = None,
-    choices: tuple[str, ...] | None = None,
+    choices: Any = None,
+    alternatives: bool = False,
 ) -> Any:
     """Declare one configuration key: its default, kind, a doc line and an example value.
 
-    ``choices`` restricts a string key to a few words (validated like every other kind).
+    ``choices`` (a ``Literal``) restricts a string key to its values, validated like every
+    other kind; with ``alternatives`` the value is one or more of them joined by ``|``.
     """
-    meta = {"kind": kind, "doc": doc, "example": example, "minimum": minimum, "choices": choices}
+    allowed = get_args(choices) if choices is not None else None
+    meta = {
+        "kind": kind, "doc": doc, "example": example, "minimum": minimum, "choices": allowed,
+        "alternatives": alternatives,
+    }  # fmt: skip
     return field(default=default, metadata=meta)
 
 
@@ -305,12 +322,12 @@ class LockConfig:
         "Make `nox -s lock` only check freshness (as `-- --check` does): for CI.",
         "true",
     )
-    on_stale: str = _key(
+    on_stale: OnStale = _key(
         "error",
         "string",
         'What a session does with a stale lock: `"error"` fails it, `"warn"` installs anyway.',
         '"warn"',
-        choices=("error", "warn"),
+        choices=OnStale,
     )
     exclude_newer: str | None = _key(
         None,
@@ -375,31 +392,31 @@ class DocsConfig:
 class EnvsConfig:
     """Session environments: fingerprinted reuse and the lock on each environment folder."""
 
-    reuse: str = _key(
+    reuse: Reuse = _key(
         "flag",
         "string",
         'When environments are reused: `"flag"` only with `nox -r`/`-R`/`--reuse-venv=yes`; '
         '`"fingerprint"` also by default outside CI. A reused environment always has a '
         "matching stamp.",
         '"fingerprint"',
-        choices=("flag", "fingerprint"),
+        choices=Reuse,
     )
-    when_busy: str = _key(
+    when_busy: WhenBusy = _key(
         "wait",
         "string",
         "When another run holds an environment folder (its lock): `wait` for it, or `fail` at "
         "once.",
         '"fail"',
-        choices=("wait", "fail"),
+        choices=WhenBusy,
     )
-    compile_bytecode: str = _key(
+    compile_bytecode: CompileBytecode = _key(
         "auto",
         "string",
         "Bytecode of reusable environments: `auto` lets tools cache what they import inside "
         "the environment even under PYTHONDONTWRITEBYTECODE; `always` compiles everything at "
         "install; `never` leaves Python's settings alone.",
         '"always"',
-        choices=("auto", "always", "never"),
+        choices=CompileBytecode,
     )
 
 
@@ -489,6 +506,8 @@ class Settings:
         "string",
         "nox virtual environment backend(s), in order of preference.",
         '"virtualenv"',
+        choices=VenvBackend,
+        alternatives=True,
     )
     editable: bool = _key(
         True,
@@ -597,8 +616,16 @@ _SHAPE: dict[str, tuple[type, ...]] = {
 
 def _check_choice(value: object, f: dataclasses.Field[Any], where: str) -> None:
     choices = f.metadata.get("choices")
-    if choices and value not in choices:
-        listed = ", ".join(repr(c) for c in choices)
+    if not choices:
+        return
+    listed = ", ".join(repr(c) for c in choices)
+    if f.metadata.get("alternatives") and isinstance(value, str):
+        for part in value.split("|"):
+            if part.strip() not in choices:
+                msg = f"{where}: {part.strip()!r} is not one of {listed} (separate several by |)"
+                raise ConfigError(msg)
+        return
+    if value not in choices:
         raise ConfigError(f"{where} must be one of {listed}, got {value!r}")
 
 

@@ -77,7 +77,7 @@ def lock_file(plan: Plan) -> str | None:
     if "lock" not in plan.sessions or "lock" in plan.config.settings.skip:
         return None
     path = plan.config.settings.lock.path
-    return Path(path).as_posix() if (plan.config.root / path).is_file() else None
+    return Path(path).as_posix() if plan.lockfile.is_file() else None
 
 
 def noxfile_deps(noxfile: Path) -> tuple[str, ...]:

@@ -21,12 +21,14 @@ import json
 import time
 from typing import TYPE_CHECKING, Any
 
+from noxkit._formats.installer import INSTALLER_SETTINGS
 from noxkit._util import atomic_write_text, digest, digest_file, digest_json
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from pathlib import Path
 
+    from noxkit._plan.install import InstallSpec
     from noxkit._plan.plan import Plan, SessionPlan
 
 __all__ = [
@@ -46,25 +48,6 @@ STAMP_NAME = "noxkit-stamp.json"
 _STAMP_KIND = "noxkit-env-stamp"
 _STAMP_FORMAT = 1
 
-# Installer settings that change what an install resolves to. Only a digest of their values is
-# stored: index URLs can carry credentials.
-_INSTALLER_ENV = (
-    "UV_INDEX",
-    "UV_INDEX_URL",
-    "UV_DEFAULT_INDEX",
-    "UV_EXTRA_INDEX_URL",
-    "UV_FIND_LINKS",
-    "UV_CONSTRAINT",
-    "UV_OVERRIDE",
-    "UV_PRERELEASE",
-    "UV_RESOLUTION",
-    "UV_EXCLUDE_NEWER",
-    "PIP_INDEX_URL",
-    "PIP_EXTRA_INDEX_URL",
-    "PIP_FIND_LINKS",
-    "PIP_CONSTRAINT",
-    "PIP_PRE",
-)
 _CI_VARIABLES = ("CI", "GITHUB_ACTIONS", "GITLAB_CI", "BUILDKITE", "TF_BUILD")
 
 
@@ -149,26 +132,26 @@ def fingerprint(
     *,
     location: Path,
     backend: str,
-    args: Sequence[str],
-    names: Sequence[str],
+    spec: InstallSpec,
     environ: Mapping[str, str],
     files: Sequence[Path] = (),
 ) -> dict[str, Any]:
     """Everything an environment's content depends on, as a comparable JSON object.
 
-    Kept as separate parts (not one hash) so a mismatch can say which part changed.
+    Kept as separate parts (not one hash) so a mismatch can say which part changed. ``spec``
+    is the very specification the session installs, so the stamp describes what went in.
     """
+    root = plan.config.root
     pyproject = plan.config.pyproject
     project = pyproject.get("project", {}) if isinstance(pyproject.get("project"), dict) else {}
     groups_table = pyproject.get("dependency-groups", {})
-    sessions = [plan.sessions[n] for n in names if n in plan.sessions]
-    install_project = any(s.install_project for s in sessions)
-    editable = any(s.editable for s in sessions)
-    extras = sorted({e for s in sessions for e in s.extras})
+    install_project = spec.install_project
+    editable = spec.editable
+    extras = sorted(spec.extras)
     groups = {
         g: groups_table.get(g)
         for g in plan.project.test_groups
-        if isinstance(groups_table, dict) and any(s.install_project for s in sessions)
+        if isinstance(groups_table, dict) and install_project
     }
     optional = project.get("optional-dependencies", {})
     project_part: dict[str, Any] | None = None
@@ -189,12 +172,13 @@ def fingerprint(
         "noxkit": _noxkit_version(),
         "backend": backend,
         "interpreter": interpreter_facts(location),
-        "requirements": list(args),
-        "files": _files_in_args(args, plan.config.root) | _file_digests(files, plan.config.root),
+        "requirements": list(spec.args),
+        "files": _files_in_args(spec.args, root) | _file_digests(files, root),
         "groups": groups,
         "extras": {e: optional.get(e) for e in extras} if isinstance(optional, dict) else {},
         "project": project_part,
-        "installer-env": digest_json({k: environ[k] for k in _INSTALLER_ENV if k in environ}),
+        # Only a digest of their values: index URLs can carry credentials.
+        "installer-env": digest_json({k: environ[k] for k in INSTALLER_SETTINGS if k in environ}),
     }
 
 

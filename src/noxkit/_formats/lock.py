@@ -30,6 +30,7 @@ from packaging.version import InvalidVersion, Version
 
 from noxkit._config.toml import load_toml
 from noxkit._errors import ConfigError
+from noxkit._formats.installer import INSTALLER_SETTINGS
 from noxkit._util import SHA256_PREFIX, digest_json
 
 if TYPE_CHECKING:
@@ -49,7 +50,6 @@ __all__ = [
     "load_lock",
     "lock_inputs",
     "lock_sets",
-    "lockfile_path",
     "lower_python",
     "normalise",
     "parse_compiled",
@@ -66,46 +66,12 @@ RESOLVER = {"resolver": "uv pip compile", "universal": True, "resolution": "high
 
 REFRESH = "nox -s lock"
 
-# Outer settings that change *what* pip or uv install, or whether hashes are verified. Installs
-# from the lock drop them unless `[tool.noxkit.lock] allow-environment` names them.
-INSTALL_SETTINGS = (
-    "PIP_BUILD_CONSTRAINT",
-    "PIP_CONSTRAINT",
-    "PIP_EXTRA_INDEX_URL",
-    "PIP_FIND_LINKS",
-    "PIP_INDEX_URL",
-    "PIP_NO_BINARY",
-    "PIP_NO_INDEX",
-    "PIP_ONLY_BINARY",
-    "PIP_PRE",
-    "PIP_TRUSTED_HOST",
-    "PIP_UPGRADE",
-    "UV_BUILD_CONSTRAINT",
-    "UV_CONSTRAINT",
-    "UV_DEFAULT_INDEX",
-    "UV_EXCLUDE_NEWER",
-    "UV_EXTRA_INDEX_URL",
-    "UV_FIND_LINKS",
-    "UV_INDEX",
-    "UV_INDEX_STRATEGY",
-    "UV_INDEX_URL",
-    "UV_INSECURE_HOST",
-    "UV_NO_BINARY",
-    "UV_NO_BUILD",
-    "UV_NO_INDEX",
-    "UV_NO_VERIFY_HASHES",
-    "UV_OVERRIDE",
-    "UV_PRERELEASE",
-    "UV_RESOLUTION",
-)
+# Installs from the lock drop these outer settings unless `[tool.noxkit.lock] allow-environment`
+# names them; the fingerprint watches the same list.
+INSTALL_SETTINGS = INSTALLER_SETTINGS
 
 _HASH = re.compile(rf"^{SHA256_PREFIX}[0-9a-f]{{64}}$")
 _LOWER_BOUND = re.compile(r"^(?:>=|==|~=)\s*(\d+)\.(\d+)")
-
-
-def lockfile_path(plan: Plan) -> Path:
-    """Where the project's lock lives (``[tool.noxkit.lock] path``)."""
-    return plan.config.root / plan.config.settings.lock.path
 
 
 def normalise(text: str) -> str:
@@ -505,7 +471,7 @@ def stale_changes(plan: Plan, lock: Lock) -> list[str] | None:
 
 def header_lines(plan: Plan, environ: Mapping[str, str]) -> list[str]:
     """The lock's lines of the version header: digest, freshness, and the outer settings rule."""
-    path = lockfile_path(plan)
+    path = plan.lockfile
     label = plan.config.settings.lock.path
     if not path.is_file():
         return [f"lock: none ({label} absent; installs resolve when they run)"]

@@ -48,6 +48,9 @@ class SessionRecord:
     environment: dict[str, Any] = field(default_factory=dict)
     header: list[str] = field(default_factory=list)
     pid: int = 0
+    commands: list[list[str]] = field(default_factory=list)
+    """The distinct tool commands the session ran, in order, as ``noxkit doctor`` shows them
+    (``{session}`` filled in; other run-time values left as placeholders)."""
 
     def as_json(self) -> dict[str, Any]:
         """The record as one line of the run's record file."""

@@ -15,27 +15,18 @@ from nox.project import dependency_groups
 
 from noxkit._config.schema import Config, ToolsConfig, load_config
 from noxkit._errors import ConfigError
+from noxkit._plan import commands
 from noxkit._plan.docs import docs_commands, docs_requirements, find_docs
+from noxkit._plan.install import InstallSpec
 from noxkit._plan.project import Project, inspect_project
+from noxkit._plan.sessions import STANDARD_SESSIONS, info
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-__all__ = ["STANDARD_SESSIONS", "Plan", "SessionPlan", "build_plan", "load_plan"]
+    from noxkit._plan.sessions import SessionInfo
 
-STANDARD_SESSIONS = (
-    "lint",
-    "fmt",
-    "typecheck",
-    "tests",
-    "coverage",
-    "build",
-    "smoke",
-    "lock",
-    "docs",
-    "release",
-)
-"""Every session noxkit can register, in registration order (the order `nox -l` shows)."""
+__all__ = ["STANDARD_SESSIONS", "Plan", "SessionPlan", "build_plan", "load_plan"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +51,23 @@ class SessionPlan:
     venv_backend: str | None = None
     """A backend of its own (``"none"`` for sessions that install nothing); None: the project's."""
 
+    @property
+    def install(self) -> InstallSpec:
+        """What this session installs, as the install step, fingerprint and lock read it."""
+        return InstallSpec(
+            sessions=(self.name,),
+            requirements=self.requirements,
+            install_project=self.install_project,
+            editable=self.editable,
+            extras=self.extras,
+        )
+
+
+def _info(name: str) -> SessionInfo:
+    row = info(name)
+    assert row is not None  # noqa: S101 - every standard session has a row
+    return row
+
 
 def _requirement(name: str, spec: str) -> str:
     return f"{name}{spec}"
@@ -78,6 +86,11 @@ class Plan:
     def output_dir(self) -> Path:
         """Root of everything noxkit writes (coverage data, JUnit XML, reports)."""
         return self.config.root / self.config.settings.output_dir
+
+    @property
+    def lockfile(self) -> Path:
+        """The lockfile (``[tool.noxkit.lock] path``): sessions install from it when it exists."""
+        return self.config.root / self.config.settings.lock.path
 
     @property
     def coverage_data_dir(self) -> Path:
@@ -105,81 +118,55 @@ class Plan:
         path = profile.tool_configs.get(tool)
         return Path(path) if path is not None else None
 
-    # The commands. Steps run these; unit tests pin them.
-    def _ruff_config(self) -> list[str]:
-        path = self.profile_tool_config("ruff")
-        return ["--config", str(path)] if path else []
+    @property
+    def build_staging(self) -> Path:
+        """Where ``build`` builds, so a failed build leaves the previous artifacts alone."""
+        return self.output_dir / "build-staging"
 
+    # The commands, built by `noxkit._plan.commands` (the one builder doctor and the steps use).
     def ruff_check_command(self, *, fix: bool = False) -> list[str]:
         """``ruff check`` over the configured paths."""
-        fix_flag = ["--fix"] if fix else []
-        return ["ruff", "check", *self._ruff_config(), *fix_flag, *self.config.settings.lint.paths]
+        return list(commands.ruff_check(self, fix=fix))
 
     def ruff_format_command(self, *, check: bool) -> list[str]:
         """``ruff format`` (``--check`` in ``lint``) over the configured paths."""
-        flags = ["--check"] if check else []
-        return ["ruff", "format", *self._ruff_config(), *flags, *self.config.settings.lint.paths]
+        return list(commands.ruff_format(self, check=check))
 
     def mypy_command(self) -> list[str]:
         """``mypy`` on the package, or on the configured paths."""
-        typecheck = self.config.settings.typecheck
-        paths = typecheck.paths if typecheck.paths is not None else self.project.package_paths
-        if not paths:
-            msg = (
-                "noxkit found no package to type-check; set [tool.noxkit] package = "
-                "'<import name>' or [tool.noxkit.typecheck] paths"
-            )
-            raise ConfigError(msg, path=str(self.config.root / "pyproject.toml"))
-        profile_config = self.profile_tool_config("mypy")
-        config = ["--config-file", str(profile_config)] if profile_config else []
-        return ["mypy", *config, *typecheck.args, *paths]
+        return list(commands.mypy(self))
 
     def pytest_command(self, session_name: str) -> list[str]:
         """pytest under ``coverage run``, with maxfail and a JUnit report for this run."""
-        tests = self.config.settings.tests
-        maxfail = [f"--maxfail={tests.maxfail}"] if tests.maxfail else []
-        junit = f"--junitxml={self.junit_path(session_name)}"
-        return ["coverage", "run", "-m", "pytest", *maxfail, junit, *tests.args]
+        return commands.render(commands.pytest(self), {"session": session_name})
 
     def coverage_commands(self) -> list[list[str]]:
-        """Combine every run's data, write XML and HTML, then report (and enforce the floor).
+        """Combine every run's data (``{runs}``), write XML and HTML, then report."""
+        return [list(c) for c in commands.coverage(self)]
 
-        The report comes last so a coverage floor failure still leaves the XML and HTML that
-        CI uploads.
+    def install_spec(self, *names: str) -> InstallSpec:
+        """What the named sessions install into one environment.
+
+        A ``ci`` session may unite ``lint`` and ``tests``. This is the one answer the install
+        step, the fingerprint and the install from the lock all read.
         """
-        cov = self.config.settings.coverage
-        commands = [["coverage", "combine", "--keep", "--quiet"]]
-        if cov.xml:
-            commands.append(["coverage", "xml", "-o", str(self.output_dir / "coverage.xml")])
-        if cov.html:
-            commands.append(["coverage", "html", "-d", str(self.output_dir / "htmlcov")])
-        report = ["coverage", "report"]
-        if cov.fail_under is not None:
-            report.append(f"--fail-under={cov.fail_under:g}")
-        commands.append(report)
-        return commands
-
-    def requirements_for(self, *names: str) -> tuple[list[str], bool, bool, tuple[str, ...]]:
-        """The union of several sessions' installs: requirements, project?, editable?, extras.
-
-        Lets a project compose one environment for several steps (a ``ci`` session running
-        lint and tests together).
-        """
-        requirements: list[str] = []
-        install_project = False
-        editable = False
-        extras: list[str] = []
+        parts = []
         for name in names:
             try:
                 session = self.sessions[name]
             except KeyError:
                 known = ", ".join(self.sessions)
                 raise ConfigError(f"no standard session named {name!r} (known: {known})") from None
-            requirements.extend(r for r in session.requirements if r not in requirements)
-            install_project = install_project or session.install_project
-            editable = editable or session.editable
-            extras.extend(e for e in session.extras if e not in extras)
-        return requirements, install_project, editable, tuple(extras)
+            parts.append(session.install)
+        return InstallSpec.union(tuple(names), parts)
+
+    def requirements_for(self, *names: str) -> tuple[list[str], bool, bool, tuple[str, ...]]:
+        """The union of several sessions' installs: requirements, project?, editable?, extras.
+
+        The tuple form of :meth:`install_spec`, kept for projects that call it.
+        """
+        spec = self.install_spec(*names)
+        return list(spec.requirements), spec.install_project, spec.editable, spec.extras
 
 
 def _group_requirements(
@@ -243,39 +230,39 @@ def build_plan(config: Config, project: Project | None = None) -> Plan:
             out.extend(r for r in group if r not in out)
         return tuple(out)
 
-    lint_commands = [tuple(placeholder.ruff_check_command())]
+    lint_commands = [commands.ruff_check(placeholder)]
     if settings.lint.format:
-        lint_commands.append(tuple(placeholder.ruff_format_command(check=True)))
+        lint_commands.append(commands.ruff_format(placeholder, check=True))
     try:
-        mypy_commands: tuple[tuple[str, ...], ...] = (tuple(placeholder.mypy_command()),)
+        mypy_commands: tuple[commands.Command, ...] = (commands.mypy(placeholder),)
     except ConfigError:
         mypy_commands = ()  # reported when the session runs, so `nox -l` still works
 
     sessions = {
         "lint": SessionPlan(
             name="lint",
-            description="Lint and check formatting with ruff.",
+            description=_info("lint").description,
             python=None,
-            default=True,
+            default=_info("lint").default,
             requirements=(ruff,),
             commands=tuple(lint_commands),
         ),
         "fmt": SessionPlan(
             name="fmt",
-            description="Fix lint findings and format the code with ruff.",
+            description=_info("fmt").description,
             python=None,
-            default=False,
+            default=_info("fmt").default,
             requirements=(ruff,),
             commands=(
-                tuple(placeholder.ruff_check_command(fix=True)),
-                tuple(placeholder.ruff_format_command(check=False)),
+                commands.ruff_check(placeholder, fix=True),
+                commands.ruff_format(placeholder, check=False),
             ),
         ),
         "typecheck": SessionPlan(
             name="typecheck",
-            description="Type-check the package with mypy.",
+            description=_info("typecheck").description,
             python=settings.typecheck.python,
-            default=True,
+            default=_info("typecheck").default,
             requirements=unique(
                 (_requirement("mypy", tools.mypy),), test_reqs, settings.typecheck.deps
             ),
@@ -286,60 +273,63 @@ def build_plan(config: Config, project: Project | None = None) -> Plan:
         ),
         "tests": SessionPlan(
             name="tests",
-            description="Run the test suite under coverage.",
+            description=_info("tests").description,
             python=project.pythons,
-            default=True,
+            default=_info("tests").default,
             requirements=unique(
                 (_requirement("pytest", tools.pytest), coverage), test_reqs, settings.tests.deps
             ),
             install_project=True,
             editable=settings.editable,
             extras=project.test_extras,
-            commands=(tuple(placeholder.pytest_command("{session}")),),
+            commands=(commands.pytest(placeholder),),
         ),
         "coverage": SessionPlan(
             name="coverage",
-            description="Combine the coverage of every test run, report, and enforce the floor.",
+            description=_info("coverage").description,
             python=None,
-            default=True,
+            default=_info("coverage").default,
             requirements=(coverage,),
             requires=("tests",),
-            commands=tuple(tuple(c) for c in placeholder.coverage_commands()),
+            commands=commands.coverage(placeholder),
         ),
         "build": SessionPlan(
             name="build",
-            description="Build the sdist and wheel, verify them, and write SHA256SUMS.",
+            description=_info("build").description,
             python=None,
-            default=False,
+            default=_info("build").default,
             requirements=(_requirement("twine", tools.twine),),
             commands=(
-                ("uv", "build", "--out-dir", settings.build.dist_dir),
-                ("twine", "check", "--strict", f"{settings.build.dist_dir}/*"),
+                commands.build_frontend(placeholder, settings.venv_backend),
+                commands.twine_check(placeholder),
             ),
         ),
         "smoke": SessionPlan(
             name="smoke",
-            description="Install the built wheel outside the checkout, import it, run its CLIs.",
+            description=_info("smoke").description,
             python=None,
-            default=False,
+            default=_info("smoke").default,
             requires=("build",) if settings.smoke.requires_build else (),
-            commands=tuple(tuple(c.split()) for c in settings.smoke.commands or ()),
+            commands=commands.smoke(placeholder),
         ),
         "lock": SessionPlan(
             name="lock",
-            description="Resolve every session's requirements into the lockfile (-- --check).",
+            description=_info("lock").description,
             python=None,
-            default=False,
+            default=_info("lock").default,
             requirements=(_requirement("uv", settings.lock.uv),),
-            commands=(("uv", "pip", "compile", "--universal", "--generate-hashes"),),
+            commands=(
+                commands.lock_compile(placeholder, joint=True),
+                commands.lock_compile(placeholder, joint=False),
+            ),
         ),
     }
     site = find_docs(config)
     sessions["docs"] = SessionPlan(
         name="docs",
-        description="Build the documentation with warnings as errors (-- --serve: live preview).",
+        description=_info("docs").description,
         python=None,
-        default=False,
+        default=_info("docs").default,
         requirements=unique(
             docs_requirements(site, _docs_group_requirements(config, project)),
             settings.docs.deps,
@@ -349,9 +339,9 @@ def build_plan(config: Config, project: Project | None = None) -> Plan:
     )
     sessions["release"] = SessionPlan(
         name="release",
-        description="Version, changelog and tag from conventional commits (-- --dry-run).",
+        description=_info("release").description,
         python=None,
-        default=False,
+        default=_info("release").default,
         venv_backend="none",
         commands=(("git", "tag", "-a", settings.release.tag_format),),
     )

@@ -36,7 +36,9 @@ from noxkit._formats.artifacts import (
     wheel_problems,
     write_manifest,
 )
+from noxkit._plan import commands
 from noxkit._session import noxapi
+from noxkit._session.tools import run_command
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -138,17 +140,22 @@ def _require_backend(session: nox.Session, plan: Plan) -> None:
     raise error
 
 
-def _frontend_command(session: nox.Session, plan: Plan, out: Path) -> tuple[list[str], bool]:
-    """The build command and whether it runs from outside the environment (uv is nox's)."""
-    settings = plan.config.settings
-    both = [] if settings.build.build_from_sdist else ["--sdist", "--wheel"]
-    root = str(plan.config.root)
-    if session.venv_backend == "uv":
-        uv = noxapi.find_uv() or "uv"
+def _build(session: nox.Session, plan: Plan, extra_args: Sequence[str]) -> None:
+    """Run the plan's build command: nox's own uv from outside the environment, else pypa/build.
+
+    The environment's backend picks the frontend, as it does for ``noxkit doctor``.
+    """
+    backend = str(session.venv_backend)
+    command = commands.build_frontend(plan, backend)
+    if commands.uses_uv_build(backend):
         python = shutil.which("python", path=session.bin) or "python"
-        return [uv, "build", "--python", python, "--out-dir", str(out), *both, root], True
-    session.install(f"build[virtualenv]{settings.tools.build}")
-    return ["python", "-m", "build", "--outdir", str(out), *both, root], False
+        run_command(
+            session, plan, command, extra_args, values={"python": python},
+            program=noxapi.find_uv() or "uv", external=True,
+        )  # fmt: skip
+        return
+    session.install(f"build[virtualenv]{plan.config.settings.tools.build}")
+    run_command(session, plan, command, extra_args, external="error")
 
 
 def build_dists(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()) -> Artifacts:
@@ -159,11 +166,10 @@ def build_dists(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()
     describes them, and moves the new pair in.
     """
     _require_backend(session, plan)
-    staging = plan.output_dir / "build-staging"
+    staging = plan.build_staging
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    command, outside = _frontend_command(session, plan, staging)
-    session.run(*command, *extra_args, external=True if outside else "error")
+    _build(session, plan, extra_args)
     wheels, sdists = sorted(staging.glob("*.whl")), sorted(staging.glob("*.tar.gz"))
     if len(wheels) != 1 or len(sdists) != 1:
         built = ", ".join(p.name for p in staging.iterdir()) or "nothing"
@@ -187,7 +193,8 @@ def build_dists(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()
 def check_dists(session: nox.Session, plan: Plan, artifacts: Artifacts) -> None:
     """twine check, the wheel's contents, sdist/wheel parity, and the metadata in the log."""
     files = [artifacts.wheel] + ([artifacts.sdist] if artifacts.sdist else [])
-    session.run("twine", "check", "--strict", *map(str, files), external="error")
+    values = {"artifacts": [str(f) for f in files]}
+    run_command(session, plan, commands.twine_check(plan), values=values, external="error")
     try:
         metadata = read_metadata(artifacts.wheel)
     except ValueError as exc:
@@ -336,39 +343,39 @@ def _check_entry_points(
             f"resolve: {first['error']}"
         )
         raise fail(session, msg)
-    args = plan.config.settings.smoke.entry_point_args
-    if plan.config.settings.smoke.commands is not None or not args:
+    command = commands.smoke_entry_point(plan)
+    if command is None:
         return
     for name, _ in scripts:
         try:
-            session.run(name, *args, external="error")
+            run_command(session, plan, command, values={"script": name}, external="error")
         except CommandFailed as exc:
-            msg = f"entry point '{name}' failed: `{shlex.join([name, *args])}` {exc.reason}"
+            shown = shlex.join(commands.render(command, {"script": name}))
+            msg = f"entry point '{name}' failed: `{shown}` {exc.reason}"
             raise fail(session, msg) from None
 
 
 def _run_commands(session: nox.Session, plan: Plan, artifact: Path) -> None:
-    for command in plan.config.settings.smoke.commands or ():
-        argv = shlex.split(command)
+    """The configured smoke commands, split as the plan (and doctor) split them."""
+    for text in plan.config.settings.smoke.commands or ():
         try:
-            session.run(*argv, external="error")
+            run_command(session, plan, shlex.split(text), external="error")
         except CommandFailed as exc:
-            msg = f"smoke command `{command}` failed with {artifact.name} installed: {exc.reason}"
+            msg = f"smoke command `{text}` failed with {artifact.name} installed: {exc.reason}"
             raise fail(session, msg) from None
 
 
 def _check_types(session: nox.Session, plan: Plan, members: Sequence[str], wheel: Path) -> None:
     """mypy, run outside the checkout, must see the types of every package that ships py.typed."""
     typed = [t for t in top_level_names(members) if f"{t}/py.typed" in members]
-    if not typed or not plan.config.settings.smoke.typecheck:
+    command = commands.smoke_typecheck(plan)
+    if not typed or command is None:
         return
     session.install(f"mypy{plan.config.settings.tools.mypy}")
     probe = Path.cwd() / "noxkit_smoke_types.py"
     probe.write_text("".join(f"import {t}\n" for t in typed), encoding="utf-8")
-    cache = Path.cwd() / ".mypy_cache"
-    command = ["mypy", "--strict", "--config-file=", f"--cache-dir={cache}", str(probe)]
     try:
-        session.run(*command, external="error")
+        run_command(session, plan, command, values={"smoke-dir": str(Path.cwd())}, external="error")
     except CommandFailed:
         names = ", ".join(typed)
         msg = f"mypy does not see the types of {names} from the installed {wheel.name}"
@@ -392,12 +399,12 @@ def _run_tests(session: nox.Session, plan: Plan, extra_args: Sequence[str]) -> N
         elif rel in settings.smoke.test_paths:
             msg = f"[tool.noxkit.smoke] test-paths: {source} does not exist"
             raise fail(session, msg)
-    requirements = [r for r in plan.sessions["tests"].requirements if not r.startswith("coverage")]
-    session.install(*requirements)
-    command = ["python", "-I", "-m", "pytest", "-p", "no:cacheprovider"]
-    args = [*settings.tests.args, *settings.smoke.test_paths, *extra_args]
+    tests = plan.install_spec("tests").requirements
+    session.install(*[r for r in tests if not r.startswith("coverage")])
+    command = commands.smoke_pytest(plan)
+    assert command is not None  # noqa: S101 - smoke() runs the tests only when they are on
     try:
-        session.run(*command, *args, external="error")
+        run_command(session, plan, command, extra_args, external="error")
     except CommandFailed as exc:
         no_tests = exc.reason is not None and exc.reason.endswith(" 5")
         what = "collected no tests" if no_tests else "failed"

@@ -27,6 +27,8 @@ from noxkit._formats.findings import (
     mypy_findings,
 )
 from noxkit._formats.shards import shard_request
+from noxkit._plan import commands
+from noxkit._session.tools import run_command
 from noxkit._util import atomic_write_text
 
 if TYPE_CHECKING:
@@ -52,7 +54,7 @@ def ruff_check(
     In CI, findings also go out in the provider's format first (GitHub annotations, a GitLab
     Code Quality report); the plain run that follows is the one that passes or fails.
     """
-    command = plan.ruff_check_command(fix=fix)
+    command = commands.ruff_check(plan, fix=fix)
     provider = None if fix else detect_provider(os.environ)
     if provider == "github":
         session.run(
@@ -70,28 +72,31 @@ def ruff_check(
             success_codes=[0, 1],
             external="error",
         )
-    session.run(*command, *extra_args, external="error")
+    run_command(session, plan, command, extra_args, external="error")
 
 
 def ruff_format(
     session: nox.Session, plan: Plan, extra_args: Sequence[str] = (), *, check: bool = True
 ) -> None:
     """``ruff format --check`` (or ``ruff format`` to rewrite, in ``fmt``)."""
-    session.run(*plan.ruff_format_command(check=check), *extra_args, external="error")
+    command = commands.ruff_format(plan, check=check)
+    run_command(session, plan, command, extra_args, external="error")
 
 
 def mypy(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()) -> None:
     """mypy on the package, configured by the project's own mypy settings."""
     try:
-        command = plan.mypy_command()
+        command = commands.mypy(plan)
     except ConfigError as exc:
         raise fail(session, str(exc)) from None
     provider = detect_provider(os.environ)
     if provider is None:
-        session.run(*command, *extra_args, external="error")
+        run_command(session, plan, command, extra_args, external="error")
         return
     # In CI the output is read as well as shown, to turn each error into the provider's format.
-    output = session.run(*command, *extra_args, silent=True, success_codes=[0, 1], external="error")
+    output = run_command(
+        session, plan, command, extra_args, silent=True, success_codes=[0, 1], external="error"
+    )
     text = output if isinstance(output, str) else ""
     sys.stdout.write(text)
     sys.stdout.flush()
@@ -152,10 +157,12 @@ def pytest(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()) -> 
     env |= request.plugin_env(os.environ)
     durations = plan.config.root / plan.config.settings.tests.durations_file
     try:
-        session.run(
-            *plan.pytest_command(run_name),
-            *request.plugin_args(durations),
-            *request.posargs,
+        run_command(
+            session,
+            plan,
+            commands.pytest(plan),
+            [*request.plugin_args(durations), *request.posargs],
+            values={"session": run_name},
             env=env,
             success_codes=[0, 5],
             external="error",
@@ -203,9 +210,8 @@ def coverage_report(session: nox.Session, plan: Plan, extra_args: Sequence[str] 
     session.log(f"combining coverage of: {described}")
     rcfile = _write_coverage_rc(plan)
     env = {"COVERAGE_RCFILE": str(rcfile), "COVERAGE_FILE": str(plan.output_dir / ".coverage")}
-    commands = plan.coverage_commands()
-    combine, *rest = commands
-    session.run(*combine, *(str(d) for d in runs), env=env, external="error")
-    for command in rest[:-1]:
-        session.run(*command, env=env, external="error")
-    session.run(*rest[-1], *extra_args, env=env, external="error")
+    *steps, report = commands.coverage(plan)
+    values = {"runs": [str(d) for d in runs]}
+    for command in steps:
+        run_command(session, plan, command, values=values, env=env, external="error")
+    run_command(session, plan, report, extra_args, env=env, external="error")

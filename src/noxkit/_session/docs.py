@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from noxkit._errors import StepError
 from noxkit._plan.docs import CANDIDATES, SERVE, DocsSite, docs_commands, find_docs
+from noxkit._session.tools import run_command
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -44,6 +45,6 @@ def build_docs(
     if serve and site.generator == "sphinx":
         session.install("sphinx-autobuild")
     session.log(f"docs: {site.generator} ({site.config_file.relative_to(plan.config.root)})")
-    session.run(*docs_commands(site, args, serve=serve), external="error")
+    run_command(session, plan, docs_commands(site, args, serve=serve), external="error")
     if not serve:
         session.log(f"site: {site.output_dir}")

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     import nox
 
+    from noxkit._plan.install import InstallSpec
     from noxkit._plan.plan import Plan
 
 __all__ = [
@@ -175,8 +176,7 @@ class LeaseHolder(Protocol):
 def prepare(
     session: nox.Session,
     run: LeaseHolder,
-    args: Sequence[str],
-    names: Sequence[str],
+    spec: InstallSpec,
     *,
     files: Sequence[Path] = (),
 ) -> Prepared | None:
@@ -200,7 +200,7 @@ def prepare(
         (location / STAMP_NAME).unlink(missing_ok=True)
         again.fingerprint["requirements"] = [
             *again.fingerprint["requirements"],
-            *(a for a in args if a not in again.fingerprint["requirements"]),
+            *(a for a in spec.args if a not in again.fingerprint["requirements"]),
         ]
         again.reused = False
         noxapi.mark_fresh(venv)  # the environment changes: -R must not skip this install
@@ -224,9 +224,7 @@ def prepare(
         raise StepError(msg) from None
 
     try:
-        prepared = _decide(
-            session, plan, venv=venv, location=location, args=args, names=names, files=files
-        )
+        prepared = _decide(session, plan, venv=venv, location=location, spec=spec, files=files)
     except BaseException:
         lock.release()
         raise
@@ -241,8 +239,7 @@ def _decide(
     *,
     venv: Any,  # noqa: ANN401 - nox's VirtualEnv
     location: Path,
-    args: Sequence[str],
-    names: Sequence[str],
+    spec: InstallSpec,
     files: Sequence[Path],
 ) -> Prepared:
     global_reuse = str(noxapi.global_option(session, "reuse_venv", "no") or "no")
@@ -254,8 +251,7 @@ def _decide(
             plan,
             location=location,
             backend=backend,
-            args=args,
-            names=names,
+            spec=spec,
             environ=os.environ,
             files=files,
         )

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from packaging.requirements import Requirement
-
 from noxkit._errors import ConfigError, fail
 from noxkit._formats import lock as lockfile
 from noxkit._formats.header import header_lines
@@ -15,6 +13,8 @@ from noxkit._session import lock as lock_session
 from noxkit._session.run import ensure_run
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import nox
 
     from noxkit._plan.plan import Plan
@@ -58,41 +58,33 @@ def install(session: nox.Session, plan: Plan, *names: str) -> None:
         header(session, plan)  # a composed session that did not log it gets it here
     names = names or (session.name.split("-")[0],)
     try:
-        requirements, install_project, editable, extras = plan.requirements_for(*names)
+        spec = plan.install_spec(*names)
     except ConfigError as exc:
         raise fail(session, str(exc)) from None
-    args = list(requirements)
-    if install_project:
-        target = "." + (f"[{','.join(extras)}]" if extras else "")
-        args.extend(["-e", target] if editable else [target])
-    if not args:
+    if not spec.args:
         return
-    tool_names = list(dict.fromkeys(Requirement(r).name for r in requirements))
-    lock_path = lockfile.lockfile_path(plan)
-    from_lock = lock_path.is_file()
-    prepared = envs.prepare(session, run, args, names, files=[lock_path] if from_lock else [])
+    from_lock = plan.lockfile.is_file()
+    prepared = envs.prepare(session, run, spec, files=[plan.lockfile] if from_lock else [])
     if prepared is not None:
         envs.cache_bytecode(session, plan, prepared)
     if prepared is not None and prepared.reused:
-        _log_tools(session, tool_names, prepared.installed)
+        _log_tools(session, spec.tool_names, prepared.installed)
         run.setup_done()
         return
     if from_lock:
         # Exact pins, hashes verified, nothing resolved: see docs/lock.md.
-        lock_session.install_from_lock(
-            session, plan, names, install_project=install_project, editable=editable, extras=extras
-        )
+        lock_session.install_from_lock(session, plan, spec)
     else:
         env = {"UV_COMPILE_BYTECODE": "1"} if envs.compile_bytecode(plan) else None
-        session.install(*args, env=env)
+        session.install(*spec.args, env=env)
     installed = envs.installed_set(session, prepared.location if prepared else None)
     if prepared is not None:
         envs.finish(session, prepared, installed)
-    _log_tools(session, tool_names, installed)
+    _log_tools(session, spec.tool_names, installed)
     run.setup_done()
 
 
-def _log_tools(session: nox.Session, tool_names: list[str], installed: list[list[str]]) -> None:
+def _log_tools(session: nox.Session, tool_names: Sequence[str], installed: list[list[str]]) -> None:
     """One ``tools:`` line with the versions of the session's tools, for the header."""
     versions = {name.lower().replace("_", "-"): version for name, version in installed}
     if tool_names and versions:

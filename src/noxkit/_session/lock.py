@@ -19,7 +19,9 @@ from packaging.utils import canonicalize_name
 
 from noxkit._errors import ConfigError, fail
 from noxkit._formats import lock as lockfile
+from noxkit._plan import commands
 from noxkit._session import noxapi
+from noxkit._session.tools import run_command
 from noxkit._util import atomic_write_text
 
 if TYPE_CHECKING:
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 
     import nox
 
+    from noxkit._plan.install import InstallSpec
     from noxkit._plan.plan import Plan
 
 __all__ = [
@@ -38,7 +41,6 @@ __all__ = [
 ]
 
 _USAGE = "usage: nox -s lock [-- --check | --upgrade | --upgrade-package NAME ...]"
-_ON_STALE = ("error", "warn")
 
 
 def _label(plan: Plan) -> str:
@@ -46,33 +48,27 @@ def _label(plan: Plan) -> str:
 
 
 def validate_at_register(plan: Plan) -> None:
-    """Refuse a bad ``[tool.noxkit.lock]`` or a broken lockfile up front (exit 2).
+    """Refuse a broken lockfile up front (exit 2).
 
-    Parsing one TOML file keeps ``nox -l`` quick; a broken lock found here stops the run before
-    any environment is built.
+    ``[tool.noxkit.lock]`` itself (``on-stale``) is validated with the configuration. Parsing
+    one TOML file keeps ``nox -l`` quick; a broken lock found here stops the run before any
+    environment is built.
     """
-    settings = plan.config.settings.lock
-    pyproject = str(plan.config.root / "pyproject.toml")
-    if settings.on_stale not in _ON_STALE:
-        msg = (
-            f"'on-stale' in [tool.noxkit.lock] must be 'error' or 'warn', got {settings.on_stale!r}"
-        )
-        raise ConfigError(msg, path=pyproject)
-    path = lockfile.lockfile_path(plan)
+    path = plan.lockfile
     if path.is_file():
         lockfile.load_lock(path)
 
 
 def _load(session: nox.Session, plan: Plan) -> lockfile.Lock:
     try:
-        return lockfile.load_lock(lockfile.lockfile_path(plan))
+        return lockfile.load_lock(plan.lockfile)
     except ConfigError as exc:
         raise fail(session, str(exc)) from None
 
 
 def check_lock(session: nox.Session, plan: Plan) -> None:
     """Fail when the lock is missing or stale, naming what changed. Reads files only."""
-    path = lockfile.lockfile_path(plan)
+    path = plan.lockfile
     if not path.is_file():
         raise fail(session, f"no lockfile at {_label(plan)}: create it with `{lockfile.REFRESH}`")
     lock = _load(session, plan)
@@ -82,16 +78,16 @@ def check_lock(session: nox.Session, plan: Plan) -> None:
     session.log(f"{_label(plan)} is up to date ({lock.digest})")
 
 
-def _missing(plan: Plan, lock: lockfile.Lock, names: Sequence[str]) -> str | None:
-    """The first requirement of the named sessions that the lock cannot satisfy, described."""
+def _missing(plan: Plan, lock: lockfile.Lock, spec: InstallSpec) -> str | None:
+    """The first requirement of the spec's sessions that the lock cannot satisfy, described."""
+    names = spec.sessions
     absent = [n for n in names if n not in lock.sets]
     if absent:
         return f"session {absent[0]!r} has no entry in {_label(plan)}"
     entries = lock.entries(names)
     pins = [p for e in entries if (p := lockfile.pin_of(e)) is not None]
-    requirements, *_ = plan.requirements_for(*names)
     own = canonicalize_name(plan.project.name) if plan.project.name else None
-    for text in requirements:
+    for text in spec.requirements:
         req = Requirement(text)
         name = canonicalize_name(req.name)
         if name == own:
@@ -116,13 +112,9 @@ def _discard_environment(session: nox.Session) -> None:
 def install_from_lock(
     session: nox.Session,
     plan: Plan,
-    names: Sequence[str],
-    *,
-    install_project: bool,
-    editable: bool,
-    extras: Sequence[str],
+    spec: InstallSpec,
 ) -> None:
-    """Install the named sessions' sets from the lock: exact pins, hashes verified, no resolve.
+    """Install the spec's sessions' sets from the lock: exact pins, hashes verified, no resolve.
 
     The pins go in one ``--require-hashes --no-deps`` call (pip or uv); the project itself goes
     in a second ``--no-deps`` call, since a local folder has no hash to verify.
@@ -134,7 +126,7 @@ def install_from_lock(
         if plan.config.settings.lock.on_stale != "warn":
             raise fail(session, message)
         session.warn(f"{message} (installing from it anyway: on-stale = 'warn')")
-    problem = _missing(plan, lock, names)
+    problem = _missing(plan, lock, spec)
     if problem:
         raise fail(session, f"{problem}; refresh it with `{lockfile.REFRESH}`")
     overrides, _, _ = lockfile.installer_environment(
@@ -142,18 +134,17 @@ def install_from_lock(
     )
     with tempfile.TemporaryDirectory(prefix="noxkit-lock-") as tmp:
         requirements = Path(tmp) / "requirements.txt"
-        requirements.write_text(lockfile.requirements_text(lock, names), encoding="utf-8")
+        requirements.write_text(lockfile.requirements_text(lock, spec.sessions), encoding="utf-8")
         _run_install(
             session,
             ["--require-hashes", "--no-deps", "-r", str(requirements)],
             overrides,
             Path(tmp) / "install.log",
         )
-        if install_project:
-            target = "." + (f"[{','.join(extras)}]" if extras else "")
-            args = ["--no-deps", *(["-e", target] if editable else [target])]
+        if spec.install_project:
+            args = ["--no-deps", *spec.project_args]
             _run_install(session, args, overrides, Path(tmp) / "project.log")
-    session.log(f"installed from {_label(plan)} ({lock.digest}): {', '.join(names)}")
+    session.log(f"installed from {_label(plan)} ({lock.digest}): {', '.join(spec.sessions)}")
 
 
 def _from_cache(
@@ -237,7 +228,7 @@ def _compile(
     name: str,
     *,
     requirements: Sequence[str],
-    extra: Sequence[str],
+    values: dict[str, str | list[str]],
 ) -> dict[str, tuple[str, ...]]:
     """``uv pip compile`` one list of requirements: universal, hashed, no header."""
     label = "the joint resolution" if name == "all" else f"set {name!r}"
@@ -246,31 +237,21 @@ def _compile(
     source = folder / f"{stem}.in"
     source.write_text("".join(f"{r}\n" for r in requirements), encoding="utf-8")
     output = folder / f"{stem}.txt"
-    command = [
-        "uv",
-        "pip",
-        "compile",
-        str(source),
-        "--output-file",
-        str(output),
-        "--universal",
-        "--generate-hashes",
-        "--no-header",
-        "--no-annotate",
-        "--no-config",
-        "--no-python-downloads",
-        "--quiet",
-        "--python-version",
-        lockfile.lower_python(plan),
-        *extra,
-    ]
-    exclude_newer = plan.config.settings.lock.exclude_newer
-    if exclude_newer:
-        command.extend(["--exclude-newer", exclude_newer])
+    joint = name == "all"
+    values = {
+        "input": str(source),
+        "output": str(output),
+        "python-version": lockfile.lower_python(plan),
+        **values,
+    }
     overrides, _, _ = lockfile.installer_environment(
         os.environ, plan.config.settings.lock.allow_environment
     )
-    session.run(*command, env=overrides, external="error", silent=True, log=False)
+    command = commands.lock_compile(plan, joint=joint)
+    run_command(
+        session, plan, command, values=values, env=overrides, external="error", silent=True,
+        log=False,
+    )  # fmt: skip
     try:
         return lockfile.parse_compiled(output.read_text(encoding="utf-8"))
     except ConfigError as exc:
@@ -286,7 +267,7 @@ def write_lock(
     pins are the starting preferences, so a refresh moves only what its inputs force (or what
     ``--upgrade`` / ``--upgrade-package`` asks to move).
     """
-    path = lockfile.lockfile_path(plan)
+    path = plan.lockfile
     inputs = lockfile.lock_inputs(plan)
     sets = lockfile.lock_sets(inputs)
     previous = None
@@ -304,12 +285,19 @@ def write_lock(
             everything = previous.entries(previous.sets)
             (folder / "all.txt").write_text("".join(f"{e}\n" for e in everything), "utf-8")
         union = sorted({r for reqs in sets.values() for r in reqs})
-        joint = _compile(session, plan, folder, "all", requirements=union, extra=upgrade_flags)
+        joint = _compile(
+            session, plan, folder, "all", requirements=union, values={"upgrade": upgrade_flags}
+        )
         constraints = folder / "constraints.txt"
         constraints.write_text("".join(f"{e}\n" for e in sorted(joint)), encoding="utf-8")
         resolved = {
             name: _compile(
-                session, plan, folder, name, requirements=reqs, extra=["-c", str(constraints)]
+                session,
+                plan,
+                folder,
+                name,
+                requirements=reqs,
+                values={"constraints": str(constraints)},
             )
             if reqs
             else {}

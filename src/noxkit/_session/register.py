@@ -22,6 +22,7 @@ from noxkit._errors import ConfigError, exit_for, exit_on_error
 from noxkit._formats.envs import nox_reuse_venv
 from noxkit._formats.report import RUN_VAR, run_file
 from noxkit._plan.plan import Plan, SessionPlan, build_plan, remember
+from noxkit._plan.sessions import info, registration_order
 from noxkit._session import noxapi
 
 if TYPE_CHECKING:
@@ -31,14 +32,6 @@ if TYPE_CHECKING:
     from noxkit._config.profiles import Profile
 
 __all__ = ["register"]
-
-# Sessions that may run beside others under `nox -j`. `fmt` rewrites files that `lint` and
-# `typecheck` read, so it runs alone.
-_PARALLEL_SAFE = frozenset({"lint", "typecheck", "tests", "coverage"})
-
-# Under `nox -j` sessions start in registration order, so the longest chain (`tests`, then the
-# `coverage` that waits for it) goes first; the quick checks fill the other workers.
-_START_FIRST = ("tests",)
 
 
 def start_run(plan: Plan) -> None:
@@ -66,10 +59,6 @@ def _finish_run(output_dir: Path, report: Path, summary: bool, root: Path) -> No
     from noxkit._session.report import finish_run  # noqa: PLC0415
 
     finish_run(path, report, summary, root)
-
-
-def _registration_order(names: list[str]) -> list[str]:
-    return [n for n in _START_FIRST if n in names] + [n for n in names if n not in _START_FIRST]
 
 
 def _make_session(plan: Plan, session_plan: SessionPlan) -> Callable[..., None]:
@@ -128,7 +117,7 @@ def _register(
     if python is not None:
         overrides["python"] = [python] if isinstance(python, str) else list(python)
     plan = build_plan(load_config(root, overrides=overrides or None, profile=profile))
-    if (plan.config.root / plan.config.settings.lock.path).is_file():
+    if plan.lockfile.is_file():
         # Only a project with a lockfile pays for parsing it: a broken lock stops here (exit 2).
         from noxkit._session.lock import validate_at_register  # noqa: PLC0415
 
@@ -141,7 +130,7 @@ def _register(
     noxapi.wrap_sessions(_scoped)
     existing = noxapi.registered_names()
     registered: dict[str, Any] = {}
-    for name in _registration_order(known):
+    for name in registration_order(known):
         if name not in wanted or name in skipped:
             continue
         if name in existing:
@@ -160,7 +149,7 @@ def _register(
             default=session_plan.default,
             requires=requires,
             tags=[name],
-            allow_parallel=name in _PARALLEL_SAFE,
+            allow_parallel=(row := info(name)) is not None and row.parallel_safe,
             reuse_venv=nox_reuse_venv(session_plan),
         )
         registered[name] = decorate(_make_session(plan, session_plan))

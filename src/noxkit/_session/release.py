@@ -110,7 +110,7 @@ def _changes(session: nox.Session, since: str | None) -> tuple[list[Change], int
 
 def _default_gate(plan: Plan) -> tuple[str, ...]:
     gate: list[str] = []
-    if (plan.config.root / plan.config.settings.lock.path).is_file():
+    if plan.lockfile.is_file():
         gate.append("lock -- --check")
     gate += ["build", "smoke"]
     return tuple(gate)

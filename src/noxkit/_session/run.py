@@ -61,6 +61,11 @@ class SessionRun:
         """Mark the end of environment setup (after each install step)."""
         self.setup_end = time.perf_counter()
 
+    def ran(self, command: list[str]) -> None:
+        """Record a tool command the session ran (once, however often it ran)."""
+        if command not in self.record.commands:
+            self.record.commands.append(list(command))
+
     def note_header(self, lines: list[str]) -> None:
         """Keep the version header for the report."""
         self.header_logged = True

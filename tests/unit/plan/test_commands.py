@@ -1,0 +1,141 @@
+"""The one builder of command lines: what doctor shows for every session is what steps run."""
+
+from __future__ import annotations
+
+import pytest
+
+from noxkit import STANDARD_SESSIONS, load_plan
+from noxkit._plan import commands
+from noxkit._plan.commands import render
+
+PYPROJECT = """\
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+
+[project]
+name = "demo"
+version = "1"
+
+[tool.noxkit]
+python = ["3.12"]
+
+[tool.noxkit.tests]
+maxfail = 2
+args = ["-q"]
+
+[tool.noxkit.coverage]
+fail-under = 90
+
+[tool.noxkit.smoke]
+commands = ["demo --name 'two words'"]
+tests = true
+"""
+
+
+@pytest.fixture
+def plan(tmp_path):
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    (tmp_path / "src" / "demo").mkdir(parents=True)
+    (tmp_path / "src" / "demo" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: demo\n", encoding="utf-8")
+    return load_plan(tmp_path)
+
+
+def _expected(plan):
+    """What each standard session runs, from the builder the steps call."""
+    return {
+        "lint": (commands.ruff_check(plan), commands.ruff_format(plan, check=True)),
+        "fmt": (commands.ruff_check(plan, fix=True), commands.ruff_format(plan, check=False)),
+        "typecheck": (commands.mypy(plan),),
+        "tests": (commands.pytest(plan),),
+        "coverage": commands.coverage(plan),
+        "build": (commands.build_frontend(plan, "uv|virtualenv"), commands.twine_check(plan)),
+        "smoke": commands.smoke(plan),
+        "lock": (
+            commands.lock_compile(plan, joint=True),
+            commands.lock_compile(plan, joint=False),
+        ),
+        "docs": (
+            (
+                "mkdocs",
+                "build",
+                "--strict",
+                "--config-file",
+                str(plan.config.root / "mkdocs.yml"),
+                "--site-dir",
+                str(plan.config.root / "site"),
+            ),
+        ),
+        "release": (("git", "tag", "-a", "v{version}"),),
+    }
+
+
+class TestEverySession:
+    @pytest.mark.parametrize("name", STANDARD_SESSIONS)
+    def test_plan_commands_come_from_the_builder(self, plan, name):
+        """Each session's planned commands (what doctor shows) are the builder's."""
+        assert plan.sessions[name].commands == _expected(plan)[name]
+
+    def test_every_standard_session_is_covered(self, plan):
+        """No standard session is left out of the table above."""
+        assert set(_expected(plan)) == set(STANDARD_SESSIONS)
+
+
+class TestCommands:
+    def test_pytest_names_its_junit_after_the_session(self, plan):
+        """`{session}` is the only run-time value of the tests command."""
+        command = render(commands.pytest(plan), {"session": "tests-3.12"})
+        junit = plan.output_dir / "junit" / "tests-3.12.xml"
+        assert command == [
+            "coverage",
+            "run",
+            "-m",
+            "pytest",
+            "--maxfail=2",
+            f"--junitxml={junit}",
+            "-q",
+        ]
+
+    def test_coverage_combines_the_runs_and_reports_last(self, plan):
+        """The combine takes the data folders; the floor is enforced by the last command."""
+        first, *_, last = commands.coverage(plan)
+        assert render(first, {"runs": ["a", "b"]})[-2:] == ["a", "b"]
+        assert last == ("coverage", "report", "--fail-under=90")
+
+    def test_smoke_commands_split_like_a_shell(self, plan):
+        """A quoted argument stays one argument in doctor and in the run alike."""
+        assert commands.smoke(plan)[0] == ("demo", "--name", "two words")
+
+    def test_smoke_runs_the_tests_outside_the_checkout(self, plan):
+        """With tests on, the suite runs with `python -I` after the configured commands."""
+        assert commands.smoke(plan)[-1] == (
+            "python", "-I", "-m", "pytest", "-p", "no:cacheprovider", "-q", "tests",
+        )  # fmt: skip
+
+    def test_build_frontend_follows_the_backend(self, plan):
+        """uv environments build with uv; others with pypa/build."""
+        assert commands.build_frontend(plan, "uv|virtualenv")[:2] == ("uv", "build")
+        assert commands.build_frontend(plan, "virtualenv")[:3] == ("python", "-m", "build")
+        assert "--out-dir" in commands.build_frontend(plan, "uv")
+
+    def test_plan_methods_return_the_builder_commands(self, plan):
+        """The public Plan methods are the same builder, rendered."""
+        assert plan.ruff_check_command() == list(commands.ruff_check(plan))
+        assert plan.mypy_command() == list(commands.mypy(plan))
+        assert plan.pytest_command("tests-3.12") == render(
+            commands.pytest(plan), {"session": "tests-3.12"}
+        )
+
+
+class TestRender:
+    def test_a_list_value_becomes_several_arguments(self):
+        """`{artifacts}` expands to the wheel and the sdist."""
+        assert render(("twine", "{artifacts}"), {"artifacts": ["a.whl", "a.tar.gz"]}) == [
+            "twine", "a.whl", "a.tar.gz",
+        ]  # fmt: skip
+
+    def test_unnamed_placeholders_stay(self):
+        """Only the given placeholders are filled: the report keeps the run-time ones."""
+        command = ("x", "--cache={smoke-dir}/c", "{session}.xml")
+        assert render(command, {"session": "s"}) == ["x", "--cache={smoke-dir}/c", "s.xml"]
