@@ -237,6 +237,15 @@ class BuildConfig:
         "extensions and their sources.",
         '["*.so", "pkg/_version.py"]',
     )
+    reproducible: str = _key(
+        "warn",
+        "string",
+        "Build the sdist and wheel a second time (a copy of the tree at another path, another "
+        "umask) and compare them byte for byte: `warn` names what differs, `fail` also fails "
+        "the session, `off` skips the second build (it roughly doubles the build time).",
+        '"fail"',
+        choices=("warn", "fail", "off"),
+    )
 
 
 @dataclass(frozen=True)
@@ -457,6 +466,20 @@ class ReportConfig:
         '"build/run-report.json"',
     )
     summary: bool = _key(True, "boolean", "Print the summary table when the run ends.", "false")
+    history: int = _key(
+        100,
+        "integer",
+        "How many runs `history.jsonl` in the output folder keeps (per session: durations, "
+        "environment, Python, artifacts); `0` keeps none.",
+        "500",
+        minimum=0,
+    )
+    html: bool = _key(
+        True,
+        "boolean",
+        "Write `report.html` (timeline, trends, reproducibility) into the output folder.",
+        "false",
+    )
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,13 @@ class SessionRecord:
     environment: dict[str, Any] = field(default_factory=dict)
     header: list[str] = field(default_factory=list)
     pid: int = 0
+    start: float = 0.0
+    """Wall-clock start (seconds since the epoch): where the session's bar begins."""
+    tests: int | None = None
+    artifacts: dict[str, str] = field(default_factory=dict)
+    """Artifacts the session built: file name -> SHA-256."""
+    reproducible: list[dict[str, Any]] = field(default_factory=list)
+    """One comparison per artifact built twice (see :mod:`noxkit._formats.repro`)."""
 
     def as_json(self) -> dict[str, Any]:
         """The record as one line of the run's record file."""

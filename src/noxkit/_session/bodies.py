@@ -54,6 +54,7 @@ def _build(session: nox.Session, plan: Plan) -> None:
     steps.install(session, plan, "build")
     artifacts = steps.build_dists(session, plan, session.posargs)
     steps.check_dists(session, plan, artifacts)
+    steps.check_reproducible(session, plan, artifacts, session.posargs)
     steps.write_sha256sums(session, plan, artifacts)
 
 

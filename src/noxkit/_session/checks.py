@@ -27,6 +27,7 @@ from noxkit._formats.findings import (
     mypy_findings,
 )
 from noxkit._formats.shards import shard_request
+from noxkit._session.run import ensure_run
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -167,6 +168,9 @@ def pytest(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()) -> 
                 print(github_annotation(finding), flush=True)  # noqa: T201 - GitHub reads stdout
         raise
     ran = _count_tests(junit)
+    run = ensure_run(session, plan)
+    if ran is not None:
+        run.record.tests = (run.record.tests or 0) + ran
     if ran == 0 and not plan.config.settings.tests.allow_no_tests:
         msg = (
             "pytest collected no tests, so nothing was verified; fix test discovery, or set "

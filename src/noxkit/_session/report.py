@@ -61,7 +61,9 @@ def start_run(plan: Plan) -> None:
     os.environ[_RUN_VAR] = f"{os.getpid()}:{secrets.token_hex(8)}"
     settings = plan.config.settings
     report = plan.config.root / (settings.report.json or f"{settings.output_dir}/run-report.json")
-    atexit.register(_finish_run, plan.output_dir, report, settings.report.summary, plan.config.root)
+    atexit.register(
+        _finish_run, plan.output_dir, report, settings.report.summary, plan.config.root, plan
+    )
 
 
 def append_record(output_dir: Path, record: SessionRecord) -> None:
@@ -88,8 +90,10 @@ def _version(dist: str) -> str:
         return "unknown"
 
 
-def _finish_run(output_dir: Path, report: Path, summary: bool, root: Path) -> None:
-    """The owner's ``atexit`` hook: summary table, JSON report, GitHub job summary."""
+def _finish_run(
+    output_dir: Path, report: Path, summary: bool, root: Path, plan: Plan | None = None
+) -> None:
+    """The owner's ``atexit`` hook: summary table, JSON report, history, HTML, job summary."""
     path = _run_file(output_dir)
     if path is None or not path.is_file():
         return  # `nox -l`, a usage error, or no noxkit session ran
@@ -115,12 +119,20 @@ def _finish_run(output_dir: Path, report: Path, summary: bool, root: Path) -> No
         where = f"run report: {report}"
     except OSError as exc:
         where = f"run report not written: {report}: {exc.strerror}"
+    page, trend = None, ""
+    if plan is not None:
+        # Loaded only at the end of a run: `nox -l` never imports it.
+        from noxkit._session.tracking import Tracking, track_run  # noqa: PLC0415
+
+        page, trend = track_run(data, Tracking.of(plan))
+    if page is not None:
+        where += f"\nHTML report: {page}"
     if summary:
         print(f"\nnoxkit run summary\n{render_table(records)}\n{where}", file=sys.stderr)  # noqa: T201
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if step_summary:
         with contextlib.suppress(OSError), Path(step_summary).open("a", encoding="utf-8") as out:
-            out.write(render_markdown(records))
+            out.write(render_markdown(records) + trend)
 
 
 # --- Comparing two reports ------------------------------------------------------------------
