@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = [
     "HISTORY_FORMAT",
     "HISTORY_NAME",
+    "Conflict",
     "Regression",
     "Thresholds",
     "append_history",
@@ -270,10 +271,34 @@ def find_regressions(
     return sorted(found, key=lambda r: (r.run, r.session))
 
 
-def digest_conflicts(runs: list[dict[str, Any]]) -> list[str]:
+@dataclass(frozen=True)
+class Conflict:
+    """One artifact that one clean revision and one lock built with two different digests."""
+
+    artifact: str
+    revision: str
+    lock: str | None
+    first_run: int
+    first_digest: str
+    run: int
+    digest: str
+
+    def line(self) -> str:
+        """What the user reads."""
+        return (
+            f"{self.artifact}: revision {self.revision} and lock {self.lock or 'none'} built "
+            f"{self.first_digest[:12]} in run {self.first_run + 1} but {self.digest[:12]} in run "
+            f"{self.run + 1}: the build is not reproducible"
+        )
+
+    def __str__(self) -> str:
+        return self.line()
+
+
+def digest_conflicts(runs: list[dict[str, Any]]) -> list[Conflict]:
     """Artifacts built from one clean git revision and one lock with different digests."""
     seen: dict[tuple[str, str | None, str], tuple[int, str]] = {}
-    lines: list[str] = []
+    lines: list[Conflict] = []
     for index, run in enumerate(runs):
         if not run.get("git") or run.get("dirty"):
             continue  # a dirty tree is not identified by its revision
@@ -283,9 +308,7 @@ def digest_conflicts(runs: list[dict[str, Any]]) -> list[str]:
                 first = seen.setdefault(key, (index, digest))
                 if first[1] != digest:
                     lines.append(
-                        f"{artifact}: revision {run['git']} and lock {run.get('lock') or 'none'} "
-                        f"built {first[1][:12]} in run {first[0] + 1} but {digest[:12]} in run "
-                        f"{index + 1}: the build is not reproducible"
+                        Conflict(artifact, run["git"], run.get("lock"), *first, index, digest)
                     )
                     seen[key] = (index, digest)
     return lines
@@ -299,7 +322,10 @@ def _cell(session: dict[str, Any] | None, flagged: bool) -> str:
 
 
 def render_history(
-    runs: list[dict[str, Any]], regressions: list[Regression], conflicts: list[str], first: int = 0
+    runs: list[dict[str, Any]],
+    regressions: list[Regression],
+    conflicts: list[Conflict],
+    first: int = 0,
 ) -> str:
     """Per-session durations over the runs (one column per run), then what was flagged.
 
@@ -326,5 +352,5 @@ def render_history(
         lines += ["", "no regression"]
     if conflicts:
         lines += ["", "artifacts that changed without a change of source:"]
-        lines += [f"  {c}" for c in conflicts]
+        lines += [f"  {c.line()}" for c in conflicts]
     return "\n".join(lines)

@@ -19,7 +19,7 @@ from noxkit._formats.history import digest_conflicts, find_regressions, session_
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from noxkit._formats.history import Regression, Thresholds
+    from noxkit._formats.history import Conflict, Regression, Thresholds
 
 __all__ = ["critical_path", "render_html", "render_trend_markdown"]
 
@@ -171,7 +171,7 @@ def _trend(runs: list[dict[str, Any]], regressions: list[Regression]) -> str:
     )
 
 
-def _reproducibility(run: dict[str, Any], conflicts: list[str]) -> str:
+def _reproducibility(run: dict[str, Any], conflicts: list[Conflict]) -> str:
     checks = [c for s in run["sessions"] for c in (s.get("reproducible") or [])]
     parts = []
     if not checks:
@@ -202,7 +202,7 @@ def _reproducibility(run: dict[str, Any], conflicts: list[str]) -> str:
         parts.append("</div>")
     if conflicts:
         parts.append('<p class="bad">Same source, different artifacts:</p><ul>')
-        parts.extend(f"<li>{_e(c)}</li>" for c in conflicts)
+        parts.extend(f"<li>{_e(c.line())}</li>" for c in conflicts)
         parts.append("</ul>")
     return '<section id="reproducibility">' + "".join(parts) + "</section>"
 
@@ -312,5 +312,5 @@ def render_trend_markdown(runs: list[dict[str, Any]], thresholds: Thresholds | N
             else "**not reproducible**: " + "; ".join(check.get("differences", [])[:5])
         )
         lines.append(f"\n`{check.get('name')}`: {state}")
-    lines.extend(f"\n**{conflict}**" for conflict in digest_conflicts(runs))
+    lines.extend(f"\n**{c.line()}**" for c in digest_conflicts(runs))
     return "\n".join(lines) + "\n"

@@ -27,6 +27,7 @@ __all__ = [
     "MemberDifference",
     "compare_archives",
     "current_umask",
+    "hints",
     "other_umask",
     "source_date_epoch",
 ]
@@ -92,6 +93,23 @@ class ArchiveComparison:
             "kinds": self.kinds(),
             "differences": self.lines(),
         }
+
+
+_HINTS = {
+    "timestamps": "the backend writes the clock's time, not SOURCE_DATE_EPOCH (hatchling, "
+    "flit and uv_build honour it)",
+    "permissions": "the backend copies the build's umask into the archive (build under "
+    "`umask 022`, or use a backend that normalises modes)",
+    "order": "the backend lists files in directory order (sort them, or use a backend that does)",
+    "content": "a generated file differs: look for a build hook writing the time, a path or "
+    "random data",
+    "ownership": "the backend records the builder's user and group",
+}
+
+
+def hints(kinds: Sequence[str]) -> list[str]:
+    """What usually causes each kind of difference, and the usual fix."""
+    return [f"{kind}: {_HINTS[kind]}" for kind in kinds if kind in _HINTS]
 
 
 def source_date_epoch(root: Path, environ: Mapping[str, str]) -> tuple[int, str]:

@@ -42,6 +42,7 @@ from noxkit._formats.repro import (
     ArchiveComparison,
     compare_archives,
     current_umask,
+    hints,
     other_umask,
     source_date_epoch,
 )
@@ -293,6 +294,8 @@ def _report_reproducibility(
             session.warn(f"  {line}")
     if not differing:
         return
+    for hint in hints(list(dict.fromkeys(k for c in differing for k in c.kinds()))):
+        session.warn(f"  why, usually: {hint}")
     names = ", ".join(f"{c.name} ({', '.join(c.kinds())})" for c in differing)
     msg = (
         f"the build is not reproducible: {names}; "
