@@ -111,12 +111,18 @@ def three_runs(tmp_path_factory):
     project.write(
         "tests/conftest.py",
         "import os\nimport time\n\n"
-        "time.sleep(float(os.environ.get('NOXKIT_TEST_SLOWDOWN', '0')))\n",
+        'time.sleep(float(os.environ.get("NOXKIT_TEST_SLOWDOWN", "0")))\n',
     )
     runs = [
         project.nox("-r", "-s", "lint", "tests"),
         project.nox("-r", "-s", "lint", "tests"),
-        project.nox("-r", "-s", "lint", "tests", env={"NOXKIT_TEST_SLOWDOWN": "8"}),
+        project.nox(
+            "-r",
+            "-s",
+            "lint",
+            "tests",
+            env={"NOXKIT_TEST_SLOWDOWN": "12", "GITHUB_STEP_SUMMARY": str(target / "summary.md")},
+        ),
     ]
     for run in runs:
         assert run.returncode == 0, run
@@ -140,6 +146,9 @@ class TestHistory:
         assert re.search(r"tests-\S+: [\d.]+s in run 3, [\d.]+x its median", gate.output), gate
         assert "likely: tool time grew" in gate.output, gate
         assert "failing on a regression in the latest run" in gate.output
+        summary = project.read("summary.md")
+        assert "#### Trend over the last 3 runs" in summary
+        assert re.search(r"\| tests-\S+ \| [\d.]+s \| [\d.]+s \| slower: ", summary), summary
         relaxed = project.noxkit("report", "history", "--factor", "100")
         assert relaxed.returncode == 0, relaxed
         assert "no regression" in relaxed.output

@@ -139,6 +139,37 @@ def _q(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+# The run history (durations, reproducibility) lives in the output folder; CI keeps it per branch
+# and job between runs, and uploads it with the run report and the HTML page.
+_BRANCH = "${{ github.head_ref || github.ref_name }}"
+_TRACKED = ("run-report.json", "report.html", "history.jsonl")
+
+
+def _github_history(out_dir: str, job: str) -> list[str]:
+    """Restore this branch's and job's history; save it again under a new key at the end."""
+    prefix = f"noxkit-history-{_BRANCH}-{job}-"
+    return [
+        f"      - uses: {_ACTIONS['cache']}",
+        "        with:",
+        f"          path: {out_dir}/history.jsonl",
+        f"          key: {prefix}${{{{ github.run_id }}}}-${{{{ github.run_attempt }}}}",
+        f"          restore-keys: {prefix}",
+    ]
+
+
+def _github_report(out_dir: str, job: str) -> list[str]:
+    return [
+        f"      - uses: {_ACTIONS['upload']}",
+        "        if: ${{ !cancelled() }}",
+        "        with:",
+        f"          name: run-report-{job}",
+        "          path: |",
+        *(f"            {out_dir}/{name}" for name in _TRACKED),
+        "          if-no-files-found: ignore",
+        "          retention-days: 7",
+    ]
+
+
 def github_workflow(plan: Plan, options: CiOptions) -> str:
     """The GitHub Actions workflow."""
     out_dir = plan.config.settings.output_dir.rstrip("/")
@@ -214,7 +245,9 @@ def github_workflow(plan: Plan, options: CiOptions) -> str:
                 "    runs-on: ubuntu-latest",
                 "    steps:",
                 *setup(python),
+                *_github_history(out_dir, name),
                 f"      - run: nox -s {name}",
+                *_github_report(out_dir, name),
                 "",
             ]
             continue
@@ -235,7 +268,8 @@ def github_workflow(plan: Plan, options: CiOptions) -> str:
         artifact = f"noxkit-{name}-${{{{ matrix.python }}}}" + (
             "-shard${{ matrix.shard }}" if shard_axis else ""
         )
-        lines += ["    steps:", *setup("${{ matrix.python }}")]
+        job = f"{name}-${{{{ matrix.python }}}}" + ("-${{ matrix.shard }}" if shard_axis else "")
+        lines += ["    steps:", *setup("${{ matrix.python }}"), *_github_history(out_dir, job)]
         lines += [f"      - run: nox -s {name}-${{{{ matrix.python }}}}"]
         if shard_axis:
             lines += [
@@ -253,6 +287,7 @@ def github_workflow(plan: Plan, options: CiOptions) -> str:
             "          include-hidden-files: true",
             "          if-no-files-found: warn",
             "          retention-days: 7",
+            *_github_report(out_dir, job),
             "",
         ]
     needs_list = ", ".join(needs)
@@ -268,6 +303,7 @@ def github_workflow(plan: Plan, options: CiOptions) -> str:
         f"        if: ${{{{ {_ANY_JOB_NOT_PASSED} }}}}",
         "        run: exit 1",
         *setup(_q(_host_python(plan, None))),
+        *_github_history(out_dir, "coverage"),
         f"      - uses: {_ACTIONS['download']}",
         "        with:",
         "          pattern: noxkit-*",
@@ -284,6 +320,7 @@ def github_workflow(plan: Plan, options: CiOptions) -> str:
         f"            {out_dir}/htmlcov/",
         "          if-no-files-found: ignore",
         "          retention-days: 7",
+        *_github_report(out_dir, "coverage"),
     ]
     return "\n".join(lines) + "\n"
 
@@ -322,12 +359,17 @@ def gitlab_ci(plan: Plan, options: CiOptions) -> str:
         "    - |",
         f"      {_install_command(options)}",
         "  cache:",
-        "    key:",
-        f"      files: [{cache_key_file}]",
-        "      prefix: $CI_JOB_IMAGE",
-        "    paths: [.cache/pip, .cache/uv]",
+        "    - key:",
+        f"        files: [{cache_key_file}]",
+        "        prefix: $CI_JOB_IMAGE",
+        "      paths: [.cache/pip, .cache/uv]",
+        "    # The run history, per branch and job, kept between pipelines.",
+        "    - key: noxkit-history-$CI_COMMIT_REF_SLUG-$CI_JOB_NAME_SLUG",
+        f"      paths: [{out_dir}/history.jsonl]",
+        "      when: always",
         "",
     ]
+    tracked = [f"      - {out_dir}/{name}" for name in _TRACKED]
     needs: list[str] = []
     if options.lock:
         needs.append("lock")
@@ -351,6 +393,9 @@ def gitlab_ci(plan: Plan, options: CiOptions) -> str:
                 f"    - nox -s {name}",
                 "  artifacts:",
                 "    when: always",
+                "    expire_in: 1 week",
+                "    paths:",
+                *tracked,
                 "    reports:",
                 f"      codequality: {out_dir}/codequality/{name}.json",
                 "",
@@ -379,6 +424,7 @@ def gitlab_ci(plan: Plan, options: CiOptions) -> str:
             "    paths:",
             f"      - {out_dir}/coverage/",
             f"      - {out_dir}/junit/",
+            *tracked,
             "    reports:",
             f"      junit: {out_dir}/junit/*.xml",
             "",
@@ -399,6 +445,7 @@ def gitlab_ci(plan: Plan, options: CiOptions) -> str:
         "    expire_in: 1 week",
         "    paths:",
         f"      - {out_dir}/htmlcov/",
+        *tracked,
         "    reports:",
         "      coverage_report:",
         "        coverage_format: cobertura",
