@@ -288,7 +288,8 @@ class Conflict:
         return (
             f"{self.artifact}: revision {self.revision} and lock {self.lock or 'none'} built "
             f"{self.first_digest[:12]} in run {self.first_run + 1} but {self.digest[:12]} in run "
-            f"{self.run + 1}: the build is not reproducible"
+            f"{self.run + 1}: the build depends on something outside them (an untracked "
+            "file, the clock, the environment)"
         )
 
     def __str__(self) -> str:
