@@ -102,6 +102,10 @@ def noxfile_deps(noxfile: Path) -> tuple[str, ...]:
     return _DEFAULT_DEPS
 
 
+# The run history (durations, reproducibility) lives in the output folder; CI keeps it per branch
+# and job between runs, and uploads it with the run report and the HTML page.
+_TRACKED = ("run-report.json", "report.html", "history.jsonl")
+
 Stage = Literal["check", "test", "report"]
 """When a job runs: checks first, then the test matrix, then the report that combines them."""
 
@@ -142,6 +146,9 @@ class CiJob:
     """What a combining job leaves for people to read (the HTML coverage report)."""
     coverage_xml: str | None = None
     """The combined Cobertura XML report a combining job writes."""
+    tracks: bool = False
+    """Keeps noxkit's run history between runs (per branch and job) and uploads the run
+    report, the HTML page and the history (see :attr:`CiPipeline.tracked`)."""
 
     @property
     def matrix(self) -> bool:
@@ -174,6 +181,16 @@ class CiPipeline:
     shards: int = 1
     """The ``--shards`` the pipeline was generated with, for the regenerate command."""
 
+    @property
+    def history(self) -> str:
+        """The run history file a tracking job keeps between runs."""
+        return f"{self.output_dir}/history.jsonl"
+
+    @property
+    def tracked(self) -> tuple[str, ...]:
+        """What a tracking job uploads: the run report, its HTML page and the history."""
+        return tuple(f"{self.output_dir}/{name}" for name in _TRACKED)
+
 
 def ci_pipeline(plan: Plan, options: CiOptions) -> CiPipeline:
     """The CI job list for ``plan``: computed once here, rendered by each provider.
@@ -198,6 +215,7 @@ def ci_pipeline(plan: Plan, options: CiOptions) -> CiPipeline:
                     python=_host_python(plan, plan.sessions[name].python),
                     needs=first,
                     codequality=f"{out_dir}/codequality/{name}.json",
+                    tracks=True,
                 )
             )
             continue
@@ -211,6 +229,7 @@ def ci_pipeline(plan: Plan, options: CiOptions) -> CiPipeline:
                 needs=first,
                 keep=(f"{out_dir}/coverage/", f"{out_dir}/junit/"),
                 junit=f"{out_dir}/junit/*.xml",
+                tracks=True,
             )
         )
     jobs.append(
@@ -224,6 +243,7 @@ def ci_pipeline(plan: Plan, options: CiOptions) -> CiPipeline:
             combines=True,
             publish=(f"{out_dir}/htmlcov/",),
             coverage_xml=f"{out_dir}/coverage.xml",
+            tracks=True,
         )
     )
     return CiPipeline(
@@ -378,6 +398,39 @@ def _github_setup(pipeline: CiPipeline, python: str) -> list[str]:
     ]
 
 
+_GH_BRANCH = "${{ github.head_ref || github.ref_name }}"
+
+
+def _github_history(pipeline: CiPipeline, job: CiJob, key: str) -> list[str]:
+    """Restore this branch's and job's history; save it again under a new key at the end."""
+    if not job.tracks:
+        return []
+    prefix = f"noxkit-history-{_GH_BRANCH}-{key}-"
+    return [
+        f"      - uses: {_ACTIONS['cache']}",
+        "        with:",
+        f"          path: {pipeline.history}",
+        f"          key: {prefix}${{{{ github.run_id }}}}-${{{{ github.run_attempt }}}}",
+        f"          restore-keys: {prefix}",
+    ]
+
+
+def _github_report(pipeline: CiPipeline, job: CiJob, key: str) -> list[str]:
+    """Upload the run report, its HTML page and the history, whatever the outcome."""
+    if not job.tracks:
+        return []
+    return [
+        f"      - uses: {_ACTIONS['upload']}",
+        "        if: ${{ !cancelled() }}",
+        "        with:",
+        f"          name: run-report-{key}",
+        "          path: |",
+        *(f"            {path}" for path in pipeline.tracked),
+        "          if-no-files-found: ignore",
+        "          retention-days: 7",
+    ]
+
+
 def _github_needs(job: CiJob) -> list[str]:
     return [f"    needs: [{', '.join(job.needs)}]"] if job.needs else []
 
@@ -390,7 +443,9 @@ def _github_single_job(pipeline: CiPipeline, job: CiJob) -> list[str]:
         "    runs-on: ubuntu-latest",
         "    steps:",
         *_github_setup(pipeline, _q(job.python or pipeline.python)),
+        *_github_history(pipeline, job, job.name),
         f"      - run: {job.command()}",
+        *_github_report(pipeline, job, job.name),
     ]
 
 
@@ -411,9 +466,11 @@ def _github_matrix_job(pipeline: CiPipeline, job: CiJob) -> list[str]:
     ]
     if sharded:
         lines += [f"        shard: [{', '.join(str(i) for i in range(1, job.shards + 1))}]"]
+    key = f"{job.name}-{_GH_PYTHON}" + (f"-{_GH_SHARD}" if sharded else "")
     lines += [
         "    steps:",
         *_github_setup(pipeline, _GH_PYTHON),
+        *_github_history(pipeline, job, key),
         f"      - run: {job.command(_GH_PYTHON)}",
     ]
     if sharded:
@@ -432,7 +489,7 @@ def _github_matrix_job(pipeline: CiPipeline, job: CiJob) -> list[str]:
             "          if-no-files-found: warn",
             "          retention-days: 7",
         ]
-    return lines
+    return [*lines, *_github_report(pipeline, job, key)]
 
 
 def _github_combining_job(pipeline: CiPipeline, job: CiJob) -> list[str]:
@@ -450,6 +507,7 @@ def _github_combining_job(pipeline: CiPipeline, job: CiJob) -> list[str]:
         f"        if: ${{{{ {_ANY_JOB_NOT_PASSED} }}}}",
         "        run: exit 1",
         *_github_setup(pipeline, _q(job.python or pipeline.python)),
+        *_github_history(pipeline, job, job.name),
         f"      - uses: {_ACTIONS['download']}",
         "        with:",
         "          pattern: noxkit-*",
@@ -470,7 +528,7 @@ def _github_combining_job(pipeline: CiPipeline, job: CiJob) -> list[str]:
             "          if-no-files-found: ignore",
             "          retention-days: 7",
         ]
-    return lines
+    return [*lines, *_github_report(pipeline, job, job.name)]
 
 
 # GitLab CI: stages order the jobs, so only the combining job lists ``needs`` (which also
@@ -505,39 +563,43 @@ def render_gitlab(pipeline: CiPipeline) -> str:
         "    - |",
         f"      {pipeline.install}",
         "  cache:",
-        "    key:",
-        f"      files: [{pipeline.cache_key_file}]",
-        "      prefix: $CI_JOB_IMAGE",
-        "    paths: [.cache/pip, .cache/uv]",
+        "    - key:",
+        f"        files: [{pipeline.cache_key_file}]",
+        "        prefix: $CI_JOB_IMAGE",
+        "      paths: [.cache/pip, .cache/uv]",
+        "    # The run history, per branch and job, kept between pipelines.",
+        "    - key: noxkit-history-$CI_COMMIT_REF_SLUG-$CI_JOB_NAME_SLUG",
+        f"      paths: [{pipeline.history}]",
+        "      when: always",
         "",
     ]
-    return _document(lines, [_gitlab_job(job) for job in pipeline.jobs])
+    return _document(lines, [_gitlab_job(pipeline, job) for job in pipeline.jobs])
 
 
-def _gitlab_job(job: CiJob) -> list[str]:
+def _gitlab_job(pipeline: CiPipeline, job: CiJob) -> list[str]:
+    tracked = pipeline.tracked if job.tracks else ()
     if job.combines:
-        return _gitlab_combining_job(job)
+        return _gitlab_combining_job(job, tracked)
     if job.matrix:
-        return _gitlab_matrix_job(job)
-    return _gitlab_single_job(job)
+        return _gitlab_matrix_job(job, tracked)
+    return _gitlab_single_job(job, tracked)
 
 
-def _gitlab_single_job(job: CiJob) -> list[str]:
+def _gitlab_single_job(job: CiJob, tracked: tuple[str, ...]) -> list[str]:
     lines = [f"{job.name}:", "  extends: .noxkit", f"  stage: {job.stage}"]
     if job.python is not None:
         lines += [f"  image: python:{job.python}"]
     lines += ["  script:", f"    - {job.command()}"]
-    if job.codequality:
-        lines += [
-            "  artifacts:",
-            "    when: always",
-            "    reports:",
-            f"      codequality: {job.codequality}",
-        ]
+    if job.codequality or tracked:
+        lines += ["  artifacts:", "    when: always"]
+        if tracked:
+            lines += ["    expire_in: 1 week", "    paths:", *(f"      - {p}" for p in tracked)]
+        if job.codequality:
+            lines += ["    reports:", f"      codequality: {job.codequality}"]
     return lines
 
 
-def _gitlab_matrix_job(job: CiJob) -> list[str]:
+def _gitlab_matrix_job(job: CiJob, tracked: tuple[str, ...]) -> list[str]:
     sharded = job.shards > 1
     lines = [
         f"{job.name}:",
@@ -555,16 +617,17 @@ def _gitlab_matrix_job(job: CiJob) -> list[str]:
     if sharded:
         lines += [f'    - export {SHARD_ENV}="{job.shard_value(_GL_SHARD)}"']
     lines += [f"    - {job.command(_GL_PYTHON)}"]
-    if job.keep or job.junit:
+    paths = (*job.keep, *tracked)
+    if paths or job.junit:
         lines += ["  artifacts:", "    when: always", "    expire_in: 1 week"]
-        if job.keep:
-            lines += ["    paths:", *(f"      - {path}" for path in job.keep)]
+        if paths:
+            lines += ["    paths:", *(f"      - {path}" for path in paths)]
         if job.junit:
             lines += ["    reports:", f"      junit: {job.junit}"]
     return lines
 
 
-def _gitlab_combining_job(job: CiJob) -> list[str]:
+def _gitlab_combining_job(job: CiJob, tracked: tuple[str, ...]) -> list[str]:
     lines = [
         f"{job.name}:",
         "  # The single required check: it runs only when every job above passed.",
@@ -576,10 +639,11 @@ def _gitlab_combining_job(job: CiJob) -> list[str]:
         f"    - {job.command()}",
         "  coverage: '/^TOTAL\\s.*\\s(\\d+(?:\\.\\d+)?)%$/'",
     ]
-    if job.publish or job.coverage_xml:
+    paths = (*job.publish, *tracked)
+    if paths or job.coverage_xml:
         lines += ["  artifacts:", "    when: always", "    expire_in: 1 week"]
-        if job.publish:
-            lines += ["    paths:", *(f"      - {path}" for path in job.publish)]
+        if paths:
+            lines += ["    paths:", *(f"      - {path}" for path in paths)]
         if job.coverage_xml:
             lines += [
                 "    reports:",
