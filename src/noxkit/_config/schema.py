@@ -716,7 +716,7 @@ def _validate(raw: dict[str, Any], cls: type[Any], section: str, origin: str) ->
             continue
         if f is None:
             raise ConfigError(
-                f"unknown key '{key}' in {title}{_suggest(key, cls, section)}", path=origin
+                f"unknown key {key!r} in {title}{_suggest(key, cls, section)}", path=origin
             )
         dotted = f"{section}.{key}" if section else key
         if f.metadata["kind"] == "table":
