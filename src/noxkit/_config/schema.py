@@ -288,6 +288,13 @@ class SmokeConfig:
         "Arguments each console script runs with by default; [] only resolves them.",
         '["--version"]',
     )
+    skip_imports: tuple[str, ...] = _key(
+        (),
+        "string list",
+        "Modules smoke does not import (globs on dotted names), such as those needing an "
+        "optional dependency; every other module the wheel ships is imported.",
+        '["mypkg.contrib.*"]',
+    )
     typecheck: bool = _key(
         True,
         "boolean",
