@@ -23,14 +23,18 @@ class TestPytestCovInAddopts:
         assert re.search(r"^TOTAL\s+4\s+1\s+75%$", run.output, re.MULTILINE), run
 
     def test_no_data_is_a_failure_not_a_total(self, make_project):
-        """Tests that never import the package: one line naming the run, exit 1, no 0 %."""
+        """Tests that never import the package: tests warns, coverage fails in one line, no 0 %."""
         project = make_project("pytest-cov-addopts")
         project.write("tests/test_add.py", "def test_nothing():\n    assert True\n")
-        run = project.nox("-s", "tests")
+        run = project.nox("-s", "tests", "coverage")
         assert run.returncode == 1, run
         assert "no coverage data was collected in tests-3.11: coverage measured no file" in (
             run.output
         ), run
+        assert "no coverage data was collected: the data of tests-3.11 measured no file" in (
+            run.output
+        ), run
+        assert "TOTAL" not in run.output, run
 
     def test_a_missing_coverage_plugin_is_one_line(self, make_project):
         """[tool.coverage.run] plugins = ["Cython.Coverage"] without Cython: one line."""

@@ -436,6 +436,23 @@ class EnvsConfig:
         '"always"',
         choices=CompileBytecode,
     )
+    isolate: bool = _key(
+        False,
+        "boolean",
+        "Allow-list mode, like tox's `pass_env`: the tools of a session see only a built-in "
+        "set of outer variables (PATH, HOME, locale, temporary folders, proxies and CAs, "
+        "Python and installer settings, CI provider variables) plus `pass-env`; every other "
+        "one is withheld and named (never its value) in the header. Off by default, so a "
+        "local run behaves like plain nox; the generated CI workflows turn it on.",
+        "true",
+    )
+    pass_env: tuple[str, ...] = _key(
+        (),
+        "string list",
+        "Outer variables passed through in allow-list mode besides the built-in set: names, "
+        "or globs (`MYAPP_*`). A glob never passes a secret-looking name; name it exactly.",
+        '["DATABASE_URL", "MYAPP_*"]',
+    )
 
 
 @dataclass(frozen=True)

@@ -183,12 +183,13 @@ def pytest(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()) -> 
         )
         raise fail(session, msg)
     if ran != 0 and not measured_files(data_file.parent.glob(".coverage*")):
-        msg = (
+        # A warning here (a run of a few selected tests may import nothing measured); the
+        # `coverage` session refuses to report a total from it.
+        session.warn(
             f"no coverage data was collected in {run_name}: coverage measured no file of "
             f"{', '.join(plan.project.packages) or 'the project'}; the tests must import the "
             "installed package (check [tool.coverage.run] source)"
         )
-        raise fail(session, msg)
     session.log(f"JUnit report: {junit}")
 
 
