@@ -61,3 +61,15 @@ class TestWrapperProfile:
         run = project.nox("-l")
         assert run.returncode == 2, run
         assert "mypy configuration gone.ini does not exist" in _one_line(run)
+
+
+class TestMisleadingMessages:
+    def test_a_bom_is_named_by_nox_and_doctor(self, make_project):
+        """pyproject.toml saved with a BOM: one line naming the BOM, not 'Invalid statement'."""
+        project = make_project("src-clean")
+        (project.path / "pyproject.toml").write_text(
+            "\ufeff" + project.read("pyproject.toml"), encoding="utf-8"
+        )
+        for run in (project.nox("-l"), project.noxkit("doctor")):
+            assert run.returncode == 2, run
+            assert "pyproject.toml:1:1: starts with a byte order mark (BOM)" in _one_line(run)

@@ -78,6 +78,9 @@ def venv_python(location: str | None) -> tuple[str, str]:
     exe = (
         root / "Scripts" / "python.exe" if (root / "Scripts").is_dir() else root / "bin" / "python"
     )
+    if not cfg.is_file():
+        # Before a (re)build there is nothing to read: say so instead of "Python unknown".
+        return str(exe), "not built yet (the environment is created next)"
     return str(exe), f"{implementation} {version}"
 
 
