@@ -216,6 +216,9 @@ class TestBrokenArtifacts:
         )
         run = project.nox("-s", "build")
         assert run.returncode == 0, run
+        assert "is in the wheel but not in the sdist" not in run.output, run
+        assert "sdist/wheel parity OK" in run.output, run
+        assert (project.path / "dist/SHA256SUMS").is_file()
 
     def test_no_build_backend_is_a_configuration_error(self, make_project):
         """A project without a build backend: one clear line, exit 2; lint still works."""

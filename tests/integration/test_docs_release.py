@@ -158,6 +158,14 @@ class TestRelease:
         assert "release: 1.0.0 -> 2.0.0" in run.output, run
         assert "### Breaking changes" in run.output, run
 
+    def test_breaking_change_footer_bumps_major(self, released):
+        """A `fix:` commit whose footer says `BREAKING CHANGE:` releases 2.0.0, not 1.0.1."""
+        commit(released, "fix: move the config\n\nWhy it moved.\n\nBREAKING CHANGE: the file moved")
+        run = released.nox("-s", "release", "--", "--dry-run", env=EPOCH)
+        assert run.returncode == 0, run
+        assert "release: 1.0.0 -> 2.0.0" in run.output, run
+        assert "### Breaking changes" in run.output, run
+
     def test_real_run_gates_writes_commits_and_tags(self, released):
         """The gate (build, smoke) passes; version, changelog, commit and annotated tag follow."""
         section = expected_section(released)

@@ -70,7 +70,11 @@ def _lock_problems(plan: Plan) -> list[str]:
     changes = lock.stale_changes(plan, lock.load_lock(plan.lockfile))
     if changes is None:
         return []
-    return [lock.stale_message(plan.config.settings.lock.path, changes)]
+    return [
+        lock.stale_message(
+            plan.config.settings.lock.path, changes, check_only=plan.config.settings.lock.check
+        )
+    ]
 
 
 def diagnose(plan: Plan) -> Diagnosis:

@@ -92,16 +92,19 @@ def _key(
     minimum: float | None = None,
     choices: Any = None,
     alternatives: bool = False,
+    path: Literal["file", "folder"] | None = None,
 ) -> Any:
     """Declare one configuration key: its default, kind, a doc line and an example value.
 
     ``choices`` (a ``Literal``) restricts a string key to its values, validated like every
     other kind; with ``alternatives`` the value is one or more of them joined by ``|``.
+    ``path`` marks a string that names a file or a folder: it is checked at load time, so a
+    value like ``"/"`` for a file fails here with one line instead of when it is written.
     """
     allowed = get_args(choices) if choices is not None else None
     meta = {
         "kind": kind, "doc": doc, "example": example, "minimum": minimum, "choices": allowed,
-        "alternatives": alternatives,
+        "alternatives": alternatives, "path": path,
     }  # fmt: skip
     return field(default=default, metadata=meta)
 
@@ -208,6 +211,7 @@ class TestsConfig:
         "Recorded test durations that balance shards (`--shard K/N`), relative to the project; "
         "refresh with `nox -s tests -- --store-durations` and commit it.",
         '"tests/durations.json"',
+        path="file",
     )
 
 
@@ -240,7 +244,11 @@ class BuildConfig:
     """The `build` session."""
 
     dist_dir: str = _key(
-        "dist", "string", "Where the sdist, the wheel and `SHA256SUMS` are written.", '"artifacts"'
+        "dist",
+        "string",
+        "Where the sdist, the wheel and `SHA256SUMS` are written.",
+        '"artifacts"',
+        path="folder",
     )
     build_from_sdist: bool = _key(
         False,
@@ -290,6 +298,13 @@ class SmokeConfig:
         "Arguments each console script runs with by default; [] only resolves them.",
         '["--version"]',
     )
+    skip_imports: tuple[str, ...] = _key(
+        (),
+        "string list",
+        "Modules smoke does not import (globs on dotted names), such as those needing an "
+        "optional dependency; every other module the wheel ships is imported.",
+        '["mypkg.contrib.*"]',
+    )
     typecheck: bool = _key(
         True,
         "boolean",
@@ -325,6 +340,7 @@ class LockConfig:
         "string",
         "The lockfile, relative to the project. Sessions install from it when it exists.",
         '"locks/noxkit.lock"',
+        path="file",
     )
     check: bool = _key(
         False,
@@ -370,6 +386,7 @@ class DocsConfig:
         "Where the site is built, relative to the project. Default: `site` for MkDocs, "
         "`docs/_build/html` for Sphinx.",
         '"build/site"',
+        path="folder",
     )
     config: str | None = _key(
         None,
@@ -377,6 +394,7 @@ class DocsConfig:
         "The docs configuration: an `mkdocs.yml` or a Sphinx `conf.py`. Default: `mkdocs.yml`, "
         "`mkdocs.yaml`, `docs/conf.py`, `docs/source/conf.py` or `conf.py`, the first found.",
         '"docs/mkdocs.yml"',
+        path="file",
     )
     groups: tuple[str, ...] | None = _key(
         None,
@@ -428,6 +446,23 @@ class EnvsConfig:
         '"always"',
         choices=CompileBytecode,
     )
+    isolate: bool = _key(
+        False,
+        "boolean",
+        "Allow-list mode, like tox's `pass_env`: the tools of a session see only a built-in "
+        "set of outer variables (PATH, HOME, locale, temporary folders, proxies and CAs, "
+        "Python and installer settings, CI provider variables) plus `pass-env`; every other "
+        "one is withheld and named (never its value) in the header. Off by default, so a "
+        "local run behaves like plain nox; the generated CI workflows turn it on.",
+        "true",
+    )
+    pass_env: tuple[str, ...] = _key(
+        (),
+        "string list",
+        "Outer variables passed through in allow-list mode besides the built-in set: names, "
+        "or globs (`MYAPP_*`). A glob never passes a secret-looking name; name it exactly.",
+        '["DATABASE_URL", "MYAPP_*"]',
+    )
 
 
 @dataclass(frozen=True)
@@ -443,6 +478,7 @@ class ReleaseConfig:
         "string",
         "The changelog the new section is written into (created when missing).",
         '"docs/changelog.md"',
+        path="file",
     )
     version_file: str | None = _key(
         None,
@@ -450,6 +486,7 @@ class ReleaseConfig:
         'The file holding `__version__ = "..."`. Default: `[project] version` when static, '
         "else the file the build backend reads; a VCS-derived version is only tagged.",
         '"src/pkg/_version.py"',
+        path="file",
     )
     gate: tuple[str, ...] | None = _key(
         None,
@@ -482,6 +519,7 @@ class ReportConfig:
         "Where the JSON run report is written, relative to the project. "
         "Default: `run-report.json` in the output folder.",
         '"build/run-report.json"',
+        path="file",
     )
     summary: bool = _key(True, "boolean", "Print the summary table when the run ends.", "false")
     history: int = _key(
@@ -544,6 +582,7 @@ class Settings:
         "string",
         "Where coverage data, JUnit XML and reports are written, relative to the project.",
         '"build/reports"',
+        path="folder",
     )
     tools: ToolsConfig = _table(ToolsConfig, "Tool versions.")
     lint: LintConfig = _table(LintConfig, "The `lint` and `fmt` sessions.")
@@ -653,6 +692,24 @@ def _check_choice(value: object, f: dataclasses.Field[Any], where: str) -> None:
         raise ConfigError(f"{where} must be one of {listed}, got {value!r}")
 
 
+def _check_path(value: object, f: dataclasses.Field[Any], where: str) -> None:
+    """A file setting must name a file: not empty, not a folder like ``/`` or ``dir/``.
+
+    Paths are data for the filesystem, so a NUL character (valid in TOML) is refused too.
+    An empty string keeps meaning "the default" where the default is computed.
+    """
+    kind = f.metadata.get("path")
+    if kind is None or not isinstance(value, str) or (value == "" and f.default in ("", None)):
+        return
+    if "\0" in value:
+        raise ConfigError(f"{where} must be a path without NUL characters, got {value!r}")
+    if kind == "file" and (value.endswith(("/", "\\")) or Path(value).name in ("", ".", "..")):
+        msg = f"{where} must name a file (like {f.metadata['example']}), got {value!r}"
+        raise ConfigError(msg)
+    if kind == "folder" and not value.strip():
+        raise ConfigError(f"{where} must name a folder (like {f.metadata['example']}), got ''")
+
+
 def _check_value(value: object, f: dataclasses.Field[Any], where: str) -> object:
     """Validate one value against its field's kind; return it normalised (lists -> tuples)."""
     kind: Kind = f.metadata["kind"]
@@ -665,6 +722,7 @@ def _check_value(value: object, f: dataclasses.Field[Any], where: str) -> object
         if minimum is not None and isinstance(value, int | float) and value < minimum:
             raise ConfigError(f"{where} must be at least {minimum:g}, got {value!r}")
         _check_choice(value, f, where)
+        _check_path(value, f, where)
         if kind == "version specifier":
             try:
                 SpecifierSet(str(value))
@@ -706,7 +764,7 @@ def _validate(raw: dict[str, Any], cls: type[Any], section: str, origin: str) ->
             continue
         if f is None:
             raise ConfigError(
-                f"unknown key '{key}' in {title}{_suggest(key, cls, section)}", path=origin
+                f"unknown key {key!r} in {title}{_suggest(key, cls, section)}", path=origin
             )
         dotted = f"{section}.{key}" if section else key
         if f.metadata["kind"] == "table":
@@ -791,7 +849,13 @@ def _pyproject_table(path: Path, pyproject: dict[str, Any]) -> dict[str, Any]:
 
 
 def _select_profile(raw: dict[str, Any], path: Path, given: Profile | None) -> Profile | None:
-    """The profile named in pyproject.toml, or the one a team's register() wrapper passed."""
+    """The profile named in pyproject.toml, or the one a team's register() wrapper passed.
+
+    A passed profile is checked here (noxkit version, tool configs) exactly as
+    :func:`load_profile` checks one found through its entry point: both paths refuse alike.
+    """
+    if given is not None:
+        given.check()
     name = raw.get("profile")
     if name is None:
         return given

@@ -35,6 +35,12 @@ def load_toml(path: Path) -> dict[str, Any]:
         raise ConfigError("file not found", path=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read: {exc}", path=str(path)) from None
+    if text.startswith("\ufeff"):
+        msg = (
+            "starts with a byte order mark (BOM), which TOML does not allow; save the file as "
+            "UTF-8 without a BOM"
+        )
+        raise ConfigError(msg, path=str(path), line=1, column=1)
     try:
         data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

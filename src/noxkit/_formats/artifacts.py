@@ -35,6 +35,7 @@ __all__ = [
     "Metadata",
     "artifact_project",
     "console_scripts",
+    "module_names",
     "parity_problems",
     "read_manifest",
     "read_metadata",
@@ -187,6 +188,34 @@ def top_level_names(files: Iterable[str]) -> list[str]:
     return sorted(n for n in names if n.isidentifier())
 
 
+def module_names(files: Iterable[str], exclude: Sequence[str] = ()) -> list[str]:
+    """Every module a wheel ships, as dotted import names, packages before their modules.
+
+    Smoke imports each one: a submodule whose own imports are missing from the wheel (a folder
+    excluded from both artifacts) fails only when it is imported. ``__main__`` modules are left
+    out (importing one runs the program), and so are names matching an ``exclude`` glob
+    (modules that need an optional dependency) and paths that are no import name.
+    """
+    names: set[str] = set()
+    for member in files:
+        path = _installed_path(member)
+        if path is None or _is_cache(path):
+            continue
+        *folders, leaf = path.split("/")
+        if leaf.endswith(".py"):
+            stem = leaf.removesuffix(".py")
+        elif leaf.endswith((".so", ".pyd")):
+            stem = leaf.split(".", 1)[0]
+        else:
+            continue
+        parts = folders if stem == "__init__" else [*folders, stem]
+        if not parts or "__main__" in parts or not all(p.isidentifier() for p in parts):
+            continue
+        names.add(".".join(parts))
+    kept = (n for n in names if not any(fnmatch(n, pattern) for pattern in exclude))
+    return sorted(kept, key=lambda n: (n.count("."), n))
+
+
 def wheel_problems(files: Sequence[str]) -> list[str]:
     """What is wrong with a wheel's contents, one sentence each (empty: nothing)."""
     problems: list[str] = []
@@ -242,6 +271,27 @@ def _package_root(sdist: set[str], top: str) -> str | None:
     return roots[0] if roots else None
 
 
+def _module_parity(
+    top: str, installed: set[str], sdist: set[str], packages: Sequence[str]
+) -> list[str]:
+    """A name with no package folder: a single-module distribution (``mod.py``), or missing.
+
+    A module counts as present like a package does: ``mod.py`` (or an extension ``mod.*.so``)
+    installed at the top of site-packages.
+    """
+    if top not in packages or any(p.startswith(f"{top}/") for p in installed):
+        return []
+    module = f"{top}.py"
+    if module in installed or any(
+        "/" not in p and p.startswith(f"{top}.") and p.endswith((".so", ".pyd")) for p in installed
+    ):
+        return []
+    shipped = sorted(p for p in sdist if p == module or p.endswith(f"/{module}"))
+    if shipped:
+        return [f"{shipped[0]} is in the sdist but not in the wheel (as {module})"]
+    return [f"package '{top}' is in neither the wheel nor the sdist"]
+
+
 def parity_problems(
     wheel: Sequence[str],
     sdist: Sequence[str],
@@ -274,8 +324,7 @@ def parity_problems(
     for top in tops:
         root = _package_root(sdist_set, top)
         if root is None:
-            if top in packages and not any(p.startswith(f"{top}/") for p in installed):
-                problems.append(f"package '{top}' is in neither the wheel nor the sdist")
+            problems.extend(_module_parity(top, installed, sdist_set, packages))
             continue
         for path in sorted(p for p in sdist_set if p.startswith(f"{root}/")):
             inner = top + path[len(root) :]

@@ -24,10 +24,14 @@ from noxkit._config.toml import tomllib
 from noxkit._errors import ConfigError
 from noxkit._formats.shards import SHARD_ENV
 
+ISOLATE_SETTING = "envs.isolate=true"
+"""What the generated workflows put in ``NOXKIT_SET``: allow-list mode for every session."""
+
 if TYPE_CHECKING:
     from noxkit._plan.plan import Plan
 
 __all__ = [
+    "ISOLATE_SETTING",
     "CiJob",
     "CiOptions",
     "CiPipeline",
@@ -361,6 +365,8 @@ def render_github(pipeline: CiPipeline) -> str:
         "",
         "env:",
         '  PIP_DISABLE_PIP_VERSION_CHECK: "1"',
+        "  # Allow-list mode: the session tools see no secret of the runner's environment.",
+        f'  NOXKIT_SET: "{ISOLATE_SETTING}"',
         "",
         "jobs:",
     ]
@@ -557,6 +563,7 @@ def render_gitlab(pipeline: CiPipeline) -> str:
         '  PIP_CACHE_DIR: "$CI_PROJECT_DIR/.cache/pip"',
         '  UV_CACHE_DIR: "$CI_PROJECT_DIR/.cache/uv"',
         '  PIP_DISABLE_PIP_VERSION_CHECK: "1"',
+        f'  NOXKIT_SET: "{ISOLATE_SETTING}"',
         "",
         ".noxkit:",
         "  before_script:",

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import os
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -210,7 +211,10 @@ def _check_stamp(old: dict[str, Any], new: dict[str, Any]) -> str | None:
 def _check_interpreter(old: dict[str, Any], new: dict[str, Any]) -> str | None:
     now, before = new["interpreter"], old.get("interpreter") or {}
     if now is None:
-        return f"its interpreter {before.get('path', '(unknown)')} is gone"
+        path = before.get("path")
+        if isinstance(path, str) and os.path.exists(path):  # noqa: PTH110 - no Path import here
+            return f"its python executable is missing (the interpreter {path} is still there)"
+        return f"its interpreter {path or '(unknown)'} is gone"
     for key, message in (
         ("path", "interpreter changed ({old} -> {new})"),
         ("version", "Python changed ({old} -> {new})"),
@@ -328,6 +332,22 @@ def reuse_allowed(global_reuse: str, setting: str, environ: Mapping[str, str]) -
     if global_reuse == "never":
         return False
     return setting == "fingerprint" and not in_ci(environ)
+
+
+def fresh_reason(global_reuse: str, setting: str, environ: Mapping[str, str]) -> str:
+    """Why an environment starts fresh when reuse is not allowed, and what would change it.
+
+    Each case names its own cause: saying "fingerprint turns it on" to a CI run that already
+    has it set would send the user to a setting that cannot help.
+    """
+    if global_reuse == "never":
+        return "reuse is off (`--reuse-venv=never`); run without it to reuse environments"
+    if setting == "fingerprint" and in_ci(environ):
+        return (
+            'CI always builds fresh environments (reuse = "fingerprint" applies outside CI); '
+            "`nox -r` reuses one anyway"
+        )
+    return 'reuse is off (`nox -r`, or [tool.noxkit.envs] reuse = "fingerprint" turns it on)'
 
 
 def scan_dist_info(location: Path) -> list[list[str]]:

@@ -19,7 +19,14 @@ from noxkit._version import __version__
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-__all__ = ["git_revision", "header_lines", "redact", "relevant_environment", "venv_python"]
+__all__ = [
+    "git_revision",
+    "header_lines",
+    "looks_secret",
+    "redact",
+    "relevant_environment",
+    "venv_python",
+]
 
 _SECRET_NAME = re.compile(
     r"(TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|AUTH|COOKIE|PRIVATE|API_?KEY|_KEY$|^KEY)",
@@ -32,9 +39,14 @@ _RELEVANT_PREFIXES = ("PIP_", "UV_", "NOX_", "COVERAGE_", "PYTEST_", "MYPY", "RU
 _RELEVANT_NAMES = ("CI", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE", "PYTHONWARNINGS")
 
 
+def looks_secret(name: str) -> bool:
+    """Whether a variable's name says it holds a secret (``*_TOKEN``, ``*PASSWORD*``...)."""
+    return _SECRET_NAME.search(name) is not None
+
+
 def redact(name: str, value: str) -> str:
     """Hide a value whose name looks secret, and any password embedded in a URL."""
-    if _SECRET_NAME.search(name):
+    if looks_secret(name):
         return "***"
     return _URL_USERINFO.sub(r"\g<scheme>***@", value)
 
@@ -66,6 +78,9 @@ def venv_python(location: str | None) -> tuple[str, str]:
     exe = (
         root / "Scripts" / "python.exe" if (root / "Scripts").is_dir() else root / "bin" / "python"
     )
+    if not cfg.is_file():
+        # Before a (re)build there is nothing to read: say so instead of "Python unknown".
+        return str(exe), "not built yet (the environment is created next)"
     return str(exe), f"{implementation} {version}"
 
 

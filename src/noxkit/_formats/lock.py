@@ -200,10 +200,15 @@ def describe_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str
     return out
 
 
-def stale_message(path: str, changes: list[str]) -> str:
-    """The one line that ``lock --check`` and a session print for a stale lock."""
+def stale_message(path: str, changes: list[str], *, check_only: bool = False) -> str:
+    """The one line that ``lock --check`` and a session print for a stale lock.
+
+    With ``[tool.noxkit.lock] check = true``, ``nox -s lock`` only checks again, so the
+    command that refreshes the lock turns that setting off for one run.
+    """
     what = "; ".join(changes) or "the lock format or resolver settings changed"
-    return f"{path} is stale: {what}. Refresh it with `{REFRESH}` and commit it"
+    refresh = f"NOXKIT_SET=lock.check=false {REFRESH}" if check_only else REFRESH
+    return f"{path} is stale: {what}. Refresh it with `{refresh}` and commit it"
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 __all__ = [
+    "LOG_FORMAT",
     "Change",
     "VersionSource",
     "bump",
@@ -29,6 +30,7 @@ __all__ = [
     "insert_section",
     "next_version",
     "parse_commit",
+    "parse_log",
     "read_version",
     "render_section",
     "write_version",
@@ -81,6 +83,23 @@ def parse_commit(sha: str, message: str) -> Change | None:
         breaking=bool(match.group("bang")) or footer is not None,
         note=note,
     )
+
+
+LOG_FORMAT = "--format=%H%x1f%B%x1e"
+"""``git log`` format read by :func:`parse_log`: the hash and the WHOLE message (``%B``), so
+footers such as ``BREAKING CHANGE:`` are seen; the subject alone (``%s``) would lose them."""
+
+
+def parse_log(log: str) -> tuple[list[Change], int]:
+    """The conventional commits of a ``git log`` in :data:`LOG_FORMAT`, and the commit count."""
+    records = [r.strip("\n") for r in log.split("\x1e") if r.strip()]
+    changes = []
+    for record in records:
+        sha, _, message = record.partition("\x1f")
+        change = parse_commit(sha, message)
+        if change is not None:
+            changes.append(change)
+    return changes, len(records)
 
 
 def bump(changes: Iterable[Change]) -> Bump | None:

@@ -6,6 +6,7 @@ line without building a single environment.
 
 from __future__ import annotations
 
+import difflib
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -360,7 +361,20 @@ def build_plan(config: Config, project: Project | None = None) -> Plan:
                 install_project=extra.install_project,
                 editable=settings.editable and extra.install_project,
             )
+    _check_skip(config, list(sessions))
     return Plan(config=config, project=project, sessions=sessions)
+
+
+def _check_skip(config: Config, known: list[str]) -> None:
+    """``skip`` names sessions that exist: checked in the plan, so doctor and nox agree."""
+    origin = config.origins.get("skip", "default")
+    path = str(config.root / "pyproject.toml") if origin == "pyproject.toml" else origin
+    for name in config.settings.skip:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            msg = f"[tool.noxkit] skip: no session {name!r}{hint} (known: {', '.join(known)})"
+            raise ConfigError(msg, path=path)
 
 
 _REGISTERED: ContextVar[Mapping[Path, Plan] | None] = ContextVar(

@@ -149,7 +149,28 @@ def _find_packages(root: Path, pyproject: dict[str, Any], name: str | None) -> l
         if located:
             return [located]
     # Packages whose names differ from the distribution name: src layout first, then flat.
-    return _scan(root / "src", "src/") or _scan(root, "")
+    # A single-module distribution counts too: any module in src/, or the one module at the
+    # root of a flat project (several there are scripts, not the distribution).
+    flat_modules = _scan_modules(root, "")
+    return (
+        _scan(root / "src", "src/")
+        or _scan_modules(root / "src", "src/")
+        or _scan(root, "")
+        or (flat_modules if len(flat_modules) == 1 else [])
+    )
+
+
+def _scan_modules(folder: Path, prefix: str) -> list[str]:
+    """Top-level modules (``mod.py``) directly under ``folder``, scripts and tests left out."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        f"{prefix}{p.name}"
+        for p in folder.glob("*.py")
+        if p.stem.isidentifier()
+        and p.stem not in _NOT_THE_PACKAGE
+        and not p.stem.startswith(("test_", "_"))
+    )
 
 
 def _classifier_pythons(pyproject: dict[str, Any]) -> list[str]:

@@ -18,6 +18,7 @@ from nox.command import CommandFailed
 
 from noxkit._errors import ConfigError, fail
 from noxkit._formats.coverage import coverage_ini, project_coverage_config
+from noxkit._formats.coverage_data import measured_files
 from noxkit._formats.findings import (
     code_quality,
     detect_provider,
@@ -28,6 +29,7 @@ from noxkit._formats.findings import (
 )
 from noxkit._formats.shards import shard_request
 from noxkit._plan import commands
+from noxkit._session.coverage_tooling import pytest_cov_args
 from noxkit._session.run import ensure_run
 from noxkit._session.tools import run_command
 from noxkit._util import atomic_write_text
@@ -157,12 +159,13 @@ def pytest(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()) -> 
     env = {"COVERAGE_RCFILE": str(rcfile), "COVERAGE_FILE": str(data_file)}
     env |= request.plugin_env(os.environ)
     durations = plan.config.root / plan.config.settings.tests.durations_file
+    cov_args = pytest_cov_args(session, plan)
     try:
         run_command(
             session,
             plan,
             commands.pytest(plan),
-            [*request.plugin_args(durations), *request.posargs],
+            [*cov_args, *request.plugin_args(durations), *request.posargs],
             values={"session": run_name},
             env=env,
             success_codes=[0, 5],
@@ -183,6 +186,14 @@ def pytest(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()) -> 
             "[tool.noxkit.tests] allow-no-tests = true"
         )
         raise fail(session, msg)
+    if ran != 0 and not measured_files(data_file.parent.glob(".coverage*")):
+        # A warning here (a run of a few selected tests may import nothing measured); the
+        # `coverage` session refuses to report a total from it.
+        session.warn(
+            f"no coverage data was collected in {run_name}: coverage measured no file of "
+            f"{', '.join(plan.project.packages) or 'the project'}; the tests must import the "
+            "installed package (check [tool.coverage.run] source)"
+        )
     session.log(f"JUnit report: {junit}")
 
 
@@ -211,6 +222,12 @@ def coverage_report(session: nox.Session, plan: Plan, extra_args: Sequence[str] 
         f"{d.name} ({_age(max(d.glob('.coverage*'), key=lambda p: p.stat().st_mtime))})"
         for d in runs
     )
+    if not measured_files(f for d in runs for f in d.glob(".coverage*")):
+        msg = (
+            f"no coverage data was collected: the data of {', '.join(d.name for d in runs)} "
+            "measured no file, so there is no total to report; run `nox -s tests` again"
+        )
+        raise fail(session, msg)
     session.log(f"combining coverage of: {described}")
     rcfile = _write_coverage_rc(plan)
     env = {"COVERAGE_RCFILE": str(rcfile), "COVERAGE_FILE": str(plan.output_dir / ".coverage")}

@@ -16,6 +16,7 @@ from noxkit._formats.envs import (
     STAMP_NAME,
     compare,
     fingerprint,
+    fresh_reason,
     read_stamp,
     reuse_allowed,
     scan_dist_info,
@@ -276,10 +277,8 @@ def _decide(
         if allowed:
             session.log(f"rebuilding {session.name}: {reason}")
         else:
-            session.log(
-                f"starting {session.name} from a fresh environment: reuse is off (`nox -r`, or "
-                '[tool.noxkit.envs] reuse = "fingerprint" turns it on)'
-            )
+            why = fresh_reason(global_reuse, plan.config.settings.envs.reuse, os.environ)
+            session.log(f"starting {session.name} from a fresh environment: {why}")
         _recreate(venv, location)
         fp = current()  # the interpreter's facts belong to the new folder
     return Prepared(

@@ -10,6 +10,7 @@ from noxkit._formats import lock as lockfile
 from noxkit._formats.header import header_lines
 from noxkit._session import envs, noxapi
 from noxkit._session import lock as lock_session
+from noxkit._session.passenv import withhold_environment
 from noxkit._session.run import ensure_run
 
 if TYPE_CHECKING:
@@ -29,7 +30,9 @@ def _location(session: nox.Session) -> str | None:
 def header(session: nox.Session, plan: Plan) -> None:
     """Log the version header: noxkit, nox, Python, platform, git revision, outer settings.
 
-    Secret-looking values are redacted. Tool versions follow once :func:`install` has run.
+    Secret-looking values are redacted; in allow-list mode the withheld variables are removed
+    from the session here, before anything runs, and named. Tool versions follow once
+    :func:`install` has run.
     """
     backend = getattr(session, "venv_backend", None)
     lines = header_lines(
@@ -39,6 +42,8 @@ def header(session: nox.Session, plan: Plan) -> None:
         root=plan.config.root,
         environ=os.environ,
     )
+    if (withheld := withhold_environment(session, plan)) is not None:
+        lines.append(withheld)
     for line in lines:
         session.log(line)
     for line in lockfile.header_lines(plan, os.environ):

@@ -74,7 +74,12 @@ def check_lock(session: nox.Session, plan: Plan) -> None:
     lock = _load(session, plan)
     changes = lockfile.stale_changes(plan, lock)
     if changes is not None:
-        raise fail(session, lockfile.stale_message(_label(plan), changes))
+        raise fail(
+            session,
+            lockfile.stale_message(
+                _label(plan), changes, check_only=plan.config.settings.lock.check
+            ),
+        )
     session.log(f"{_label(plan)} is up to date ({lock.digest})")
 
 
@@ -122,7 +127,9 @@ def install_from_lock(
     lock = _load(session, plan)
     changes = lockfile.stale_changes(plan, lock)
     if changes is not None:
-        message = lockfile.stale_message(_label(plan), changes)
+        message = lockfile.stale_message(
+            _label(plan), changes, check_only=plan.config.settings.lock.check
+        )
         if plan.config.settings.lock.on_stale != "warn":
             raise fail(session, message)
         session.warn(f"{message} (installing from it anyway: on-stale = 'warn')")

@@ -18,13 +18,14 @@ from packaging.version import InvalidVersion, Version
 
 from noxkit._errors import fail
 from noxkit._formats.release import (
+    LOG_FORMAT,
     Change,
     VersionSource,
     bump,
     find_version_source,
     insert_section,
     next_version,
-    parse_commit,
+    parse_log,
     read_version,
     render_section,
     write_version,
@@ -97,15 +98,7 @@ def _last_tag(session: nox.Session, tag_format: str) -> tuple[str, str] | None:
 def _changes(session: nox.Session, since: str | None) -> tuple[list[Change], int]:
     """Conventional commits since ``since`` (oldest first), and how many commits there were."""
     span = [f"{since}..HEAD"] if since else ["HEAD"]
-    log = _git(session, "log", "--reverse", "--format=%H%x1f%B%x1e", *span)
-    records = [r.strip("\n") for r in log.split("\x1e") if r.strip()]
-    changes = []
-    for record in records:
-        sha, _, message = record.partition("\x1f")
-        change = parse_commit(sha, message)
-        if change is not None:
-            changes.append(change)
-    return changes, len(records)
+    return parse_log(_git(session, "log", "--reverse", LOG_FORMAT, *span))
 
 
 def _default_gate(plan: Plan) -> tuple[str, ...]:

@@ -85,3 +85,22 @@ class TestDiscovery:
         project = inspect_project(load_config(root))
         assert project.packages == ("y",)
         assert project.package_paths == ("src/y",)
+
+
+class TestSingleModuleDiscovery:
+    def test_src_module_with_another_name(self, tmp_path):
+        """`src/mymod.py` is found even when the distribution is named otherwise."""
+        root = _project(tmp_path, '[project]\nname = "my-tool"\n', ("src/mymod.py",))
+        project = inspect_project(load_config(root))
+        assert (project.packages, project.package_paths) == (("mymod",), ("src/mymod.py",))
+
+    def test_the_one_flat_module(self, tmp_path):
+        """A flat project's single module is found; noxfile.py and setup.py are not it."""
+        files = ("mymod.py", "noxfile.py", "setup.py", "conftest.py")
+        root = _project(tmp_path, '[project]\nname = "my-tool"\n', files)
+        assert inspect_project(load_config(root)).package_paths == ("mymod.py",)
+
+    def test_several_flat_scripts_are_no_guess(self, tmp_path):
+        """Two candidate modules at a flat root: no guess (doctor asks for `package`)."""
+        root = _project(tmp_path, '[project]\nname = "my-tool"\n', ("a.py", "b.py"))
+        assert inspect_project(load_config(root)).package_paths == ()
