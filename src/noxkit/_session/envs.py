@@ -71,11 +71,13 @@ class EnvLock:
     def holder(self) -> str:
         """``PID 123 (nox -s tests)``, as written by the current holder."""
         try:
-            text = self.path.read_text(encoding="utf-8").strip()
+            # The file is data another process wrote: anything but our own format (binary,
+            # another encoding) reads as "another process", never as a crash.
+            text = self.path.read_bytes().decode("utf-8", errors="replace").strip()
         except OSError:
             return "another process"
         pid, _, command = text.partition(" ")
-        return f"PID {pid} ({command})" if pid.isdigit() else "another process"
+        return f"PID {pid} ({command})" if pid.isdigit() and pid.isascii() else "another process"
 
     def acquire(self, *, wait: bool, on_wait: Any = None) -> None:  # noqa: ANN401 - a callback
         """Take the lock; when it is held elsewhere, wait (calling ``on_wait`` once) or raise.
@@ -90,7 +92,9 @@ class EnvLock:
                 self._wait(fd, wait=wait, on_wait=on_wait)
             command = " ".join(Path(a).name if i == 0 else a for i, a in enumerate(sys.argv))
             os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{os.getpid()} {command}\n".encode(), 0)
+            # Arguments are bytes from the shell (surrogate-escaped when not UTF-8): escape
+            # them for the message instead of failing to encode them.
+            os.pwrite(fd, f"{os.getpid()} {command}\n".encode(errors="backslashreplace"), 0)
         except BaseException:
             os.close(fd)
             raise
