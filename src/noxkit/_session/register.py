@@ -8,6 +8,7 @@ and a project can leave out or replace any session.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import difflib
 import os
 import secrets
@@ -71,7 +72,25 @@ def _make_session(plan: Plan, session_plan: SessionPlan) -> Callable[..., None]:
     session_func.__name__ = session_plan.name
     session_func.__qualname__ = session_plan.name
     session_func.__doc__ = session_plan.description
+    if nox_reuse_venv(session_plan):
+        # noxkit manages this environment: its folder is locked before nox touches it.
+        setattr(session_func, _WHEN_BUSY, plan.config.settings.envs.when_busy)
     return session_func
+
+
+_WHEN_BUSY = "__noxkit_when_busy__"
+"""Set on the session functions whose environment noxkit locks (a plain string: nox deep-copies
+a session function's attributes for each Python of a matrix)."""
+
+
+def _env_guard(envdir: str, name: str, func: Any) -> contextlib.AbstractContextManager[None]:  # noqa: ANN401 - nox's Func
+    """Lock a noxkit-managed environment folder before nox creates or reuses it."""
+    when_busy = getattr(func, _WHEN_BUSY, None)
+    if when_busy is None:
+        return contextlib.nullcontext()
+    from noxkit._session.envlock import locked_before_creation  # noqa: PLC0415 - sessions only
+
+    return locked_before_creation(Path(envdir), name, wait=when_busy == "wait")
 
 
 def _check_names(names: Iterable[str], argument: str, known: Sequence[str]) -> list[str]:
@@ -128,6 +147,7 @@ def _register(
     skipped |= set(_check_names(plan.config.settings.skip, "[tool.noxkit] skip", known))
     start_run(plan)
     noxapi.wrap_sessions(_scoped)
+    noxapi.guard_venv_creation(_env_guard)
     existing = noxapi.registered_names()
     registered: dict[str, Any] = {}
     for name in registration_order(known):

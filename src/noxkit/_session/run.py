@@ -173,5 +173,9 @@ def session_scope() -> Iterator[None]:
         result = _classify(error)
         for run in opened:
             run.close(result)
+        # The folder lock taken before nox created the environment, when no lease took it.
+        from noxkit._session.envlock import release_unclaimed  # noqa: PLC0415 - envs loads late
+
+        release_unclaimed()
         _RUN.reset(run_token)
         _SCOPE.reset(token)
