@@ -57,9 +57,18 @@ def _finish_run(output_dir: Path, report: Path, summary: bool, root: Path) -> No
     if path is None or not path.is_file():
         return  # `nox -l`, a usage error, or no noxkit session ran
     # The report machinery loads only when a session ran.
+    from noxkit._session import signals  # noqa: PLC0415
     from noxkit._session.report import finish_run  # noqa: PLC0415
 
     finish_run(path, report, summary, root)
+    code = signals.exit_code()
+    if code is not None:
+        # nox has chosen 130 (what it returns for any interrupt) and is exiting; the code of
+        # a run ended by SIGTERM/SIGHUP is 128 + the signal. An atexit hook cannot change the
+        # exit code any other way; this one runs last among noxkit's (registered first).
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
 
 
 def _make_session(plan: Plan, session_plan: SessionPlan) -> Callable[..., None]:
@@ -84,7 +93,14 @@ a session function's attributes for each Python of a matrix)."""
 
 
 def _env_guard(envdir: str, name: str, func: Any) -> contextlib.AbstractContextManager[None]:  # noqa: ANN401 - nox's Func
-    """Lock a noxkit-managed environment folder before nox creates or reuses it."""
+    """At every session's start: signal handling, and the folder lock before nox's creation.
+
+    SIGTERM/SIGHUP are handled from the first session on (see ``signals``); a noxkit-managed
+    environment folder is locked before nox creates or reuses it (see ``envlock``).
+    """
+    from noxkit._session import signals  # noqa: PLC0415 - only when sessions run
+
+    signals.install()
     when_busy = getattr(func, _WHEN_BUSY, None)
     if when_busy is None:
         return contextlib.nullcontext()
