@@ -25,6 +25,7 @@ import os
 import sys
 from pathlib import Path
 
+from noxkit._errors import print_error
 from noxkit._formats.report import (
     SessionRecord,
     read_records,
@@ -32,6 +33,7 @@ from noxkit._formats.report import (
     render_table,
     run_file,
 )
+from noxkit._formats.verdict import nothing_verified
 from noxkit._util import atomic_write_text, dist_version
 
 __all__ = ["append_record", "finish_run"]
@@ -54,16 +56,23 @@ def append_record(output_dir: Path, record: SessionRecord) -> None:
             os.close(fd)
 
 
-def finish_run(path: Path, report: Path, summary: bool, root: Path) -> None:
+def finish_run(
+    path: Path, report: Path, summary: bool, root: Path, *, allow_all_skipped: bool = False
+) -> int | None:
     """End of the run (the owner's ``atexit`` hook): summary table, JSON report, job summary.
 
     ``path`` is the run's record file; ``register`` calls this only when it exists.
+
+    Returns:
+        1 when every session was skipped and the project does not allow that (the run
+        verified nothing, so it must not succeed); None to keep nox's exit code.
     """
     records = read_records(path)
     with contextlib.suppress(OSError):
         path.unlink()
     if not records:
-        return
+        return None
+    problem = nothing_verified(records)
     data = {
         "format": _REPORT_FORMAT,
         "noxkit": dist_version("noxkit", "unknown"),
@@ -72,6 +81,8 @@ def finish_run(path: Path, report: Path, summary: bool, root: Path) -> None:
         "command": sys.argv,
         "root": str(root),
         "sessions": records,
+        "verified": problem is None,
+        **({"problem": problem} if problem else {}),
     }
     try:
         report.parent.mkdir(parents=True, exist_ok=True)
@@ -85,6 +96,10 @@ def finish_run(path: Path, report: Path, summary: bool, root: Path) -> None:
     if step_summary:
         with contextlib.suppress(OSError), Path(step_summary).open("a", encoding="utf-8") as out:
             out.write(render_markdown(records))
+    if problem is None or allow_all_skipped:
+        return None
+    print_error(problem)
+    return 1
 
 
 # --- Comparing two reports ------------------------------------------------------------------
