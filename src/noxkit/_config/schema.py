@@ -563,6 +563,13 @@ class Settings:
         '"acme_widgets"',
     )
     skip: tuple[str, ...] = _key((), "string list", "Standard sessions not to register.", '["fmt"]')
+    allow_all_skipped: bool = _key(
+        False,
+        "boolean",
+        "Let a run in which every session was skipped (missing Pythons, `session.skip()`) exit "
+        "0. By default it exits 1: such a run verified nothing.",
+        "true",
+    )
     venv_backend: str = _key(
         "uv|virtualenv",
         "string",

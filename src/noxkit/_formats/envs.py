@@ -66,10 +66,30 @@ def _env_python(location: Path) -> Path:
     return scripts if scripts.exists() else location / "bin" / "python"
 
 
-def interpreter_facts(location: Path) -> dict[str, Any] | None:
-    """The interpreter an environment runs: real path, version, and its file's identity.
+_CFG_KEYS = (
+    "home",
+    "base-prefix",
+    "base-exec-prefix",
+    "base-executable",
+    "executable",
+    "implementation",
+    "version",
+    "version_info",
+    "include-system-site-packages",
+)
+"""The ``pyvenv.cfg`` keys that decide which interpreter and which standard library run.
 
-    The ``stat`` identity (size, mtime) changes when an interpreter is upgraded in place, which
+Python's ``site`` reads ``home`` (and the base prefixes) at every start to find its stdlib, so
+an edited ``home`` runs the same ``bin/python`` link against another installation: the link
+and its ``stat`` look unchanged, only these values show it.
+"""
+
+
+def interpreter_facts(location: Path) -> dict[str, Any] | None:
+    """The interpreter an environment runs: path, version, file identity, pyvenv.cfg values.
+
+    The ``pyvenv.cfg`` values are those that choose its standard library (``_CFG_KEYS``). The
+    ``stat`` identity (size, mtime) changes when an interpreter is upgraded in place, which
     ``pyvenv.cfg`` alone would not show. None when the environment has no working Python.
     """
     python = _env_python(location)
@@ -80,7 +100,12 @@ def interpreter_facts(location: Path) -> dict[str, Any] | None:
         return None
     cfg = _venv_cfg(location)
     version = cfg.get("version_info") or cfg.get("version") or "unknown"
-    return {"path": str(real), "version": version, "identity": [info.st_size, info.st_mtime_ns]}
+    return {
+        "path": str(real),
+        "version": version,
+        "identity": [info.st_size, info.st_mtime_ns],
+        "cfg": {k: cfg[k] for k in _CFG_KEYS if k in cfg},
+    }
 
 
 def _files_in_args(args: Sequence[str], root: Path) -> dict[str, str]:
@@ -222,6 +247,10 @@ def _check_interpreter(old: dict[str, Any], new: dict[str, Any]) -> str | None:
     ):
         if before.get(key) != now[key]:
             return message.format(old=before.get(key), new=now[key], path=now["path"])
+    cfg_before, cfg_now = before.get("cfg") or {}, now.get("cfg") or {}
+    for key in _CFG_KEYS:
+        if cfg_before.get(key) != cfg_now.get(key):
+            return f"pyvenv.cfg changed ({key}: {cfg_before.get(key)} -> {cfg_now.get(key)})"
     return None
 
 
@@ -288,13 +317,23 @@ def read_stamp(location: Path) -> dict[str, Any] | str:
     """The stamp of an environment, or why there is none usable (a one-line reason)."""
     path = location / STAMP_NAME
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         if not location.is_dir() or not any(location.iterdir()):
             return "the environment folder is empty"
         return "it has no stamp (new, or its last install did not finish)"
     except OSError as exc:
         return f"its stamp is unreadable ({exc.strerror})"
+    return _decode_stamp(raw)
+
+
+def _decode_stamp(raw: bytes) -> dict[str, Any] | str:
+    try:
+        # Decoded here, not by read_text(): a UnicodeDecodeError is a ValueError, not an
+        # OSError, and a stamp that is not UTF-8 is as untrustworthy as a missing one.
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "its stamp is not UTF-8 text"
     try:
         data = json.loads(text)
     except ValueError:

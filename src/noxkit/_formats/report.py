@@ -48,6 +48,8 @@ class SessionRecord:
     environment: dict[str, Any] = field(default_factory=dict)
     header: list[str] = field(default_factory=list)
     pid: int = 0
+    reason: str = ""
+    """Why the session was skipped (nox's or the session's reason), else empty."""
     commands: list[list[str]] = field(default_factory=list)
     """The distinct tool commands the session ran, in order, as ``noxkit doctor`` shows them
     (``{session}`` filled in; other run-time values left as placeholders)."""

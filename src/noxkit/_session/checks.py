@@ -19,6 +19,7 @@ from nox.command import CommandFailed
 from noxkit._errors import ConfigError, fail
 from noxkit._formats.coverage import coverage_ini, project_coverage_config
 from noxkit._formats.coverage_data import measured_files
+from noxkit._formats.coverage_runs import mark_finished, refusal, unfinished_runs
 from noxkit._formats.findings import (
     code_quality,
     detect_provider,
@@ -194,6 +195,7 @@ def pytest(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()) -> 
             f"{', '.join(plan.project.packages) or 'the project'}; the tests must import the "
             "installed package (check [tool.coverage.run] source)"
         )
+    mark_finished(data_file.parent, run_name)  # last: only now is the data whole
     session.log(f"JUnit report: {junit}")
 
 
@@ -204,6 +206,17 @@ def _age(path: Path) -> str:
             count = int(seconds // size)
             return f"{count} {unit}{'s' if count > 1 else ''} ago"
     return "just now"
+
+
+def _refuse_unfinished(session: nox.Session, runs: Sequence[Path]) -> None:
+    """Fail, naming them, when any run's data is from a run that did not finish successfully.
+
+    Why refuse rather than have the interrupted run clean up: see
+    :mod:`noxkit._formats.coverage_runs`.
+    """
+    message = refusal(unfinished_runs(runs))
+    if message is not None:
+        raise fail(session, message)
 
 
 def coverage_report(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()) -> None:
@@ -218,6 +231,7 @@ def coverage_report(session: nox.Session, plan: Plan, extra_args: Sequence[str] 
             "(`nox -s tests coverage`), which write it"
         )
         raise fail(session, msg)
+    _refuse_unfinished(session, runs)
     described = ", ".join(
         f"{d.name} ({_age(max(d.glob('.coverage*'), key=lambda p: p.stat().st_mtime))})"
         for d in runs

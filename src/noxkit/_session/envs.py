@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -22,7 +20,8 @@ from noxkit._formats.envs import (
     scan_dist_info,
     stamp,
 )
-from noxkit._session import noxapi
+from noxkit._session import envlock, noxapi
+from noxkit._session.envlock import EnvLock
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -52,84 +51,6 @@ for dist in metadata.distributions():
         seen.setdefault(name, dist.version)
 print(json.dumps(sorted(seen.items(), key=lambda item: item[0].lower())))
 """
-
-
-# --- Locks ----------------------------------------------------------------------------------
-
-
-class EnvLock:
-    """An exclusive lock on one environment folder: a ``<folder>.lock`` file beside it.
-
-    ``flock`` locks vanish with the process that held them, so a crashed or killed run never
-    leaves a stale lock behind. The file holds the holder's PID and command line, for the
-    message of whoever waits.
-    """
-
-    def __init__(self, location: Path) -> None:
-        self.path = location.with_name(location.name + ".lock")
-        self._fd: int | None = None
-
-    def holder(self) -> str:
-        """``PID 123 (nox -s tests)``, as written by the current holder."""
-        try:
-            text = self.path.read_text(encoding="utf-8").strip()
-        except OSError:
-            return "another process"
-        pid, _, command = text.partition(" ")
-        return f"PID {pid} ({command})" if pid.isdigit() else "another process"
-
-    def acquire(self, *, wait: bool, on_wait: Any = None) -> None:  # noqa: ANN401 - a callback
-        """Take the lock; when it is held elsewhere, wait (calling ``on_wait`` once) or raise.
-
-        Raises:
-            BlockingIOError: the lock is held and ``wait`` is false.
-        """
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            if not _try_lock(fd, block=False):
-                self._wait(fd, wait=wait, on_wait=on_wait)
-            command = " ".join(Path(a).name if i == 0 else a for i, a in enumerate(sys.argv))
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{os.getpid()} {command}\n".encode(), 0)
-        except BaseException:
-            os.close(fd)
-            raise
-        self._fd = fd
-
-    def _wait(self, fd: int, *, wait: bool, on_wait: Any) -> None:  # noqa: ANN401 - a callback
-        if not wait:
-            raise BlockingIOError(self.holder())
-        if on_wait is not None:
-            on_wait(self.holder())
-        _try_lock(fd, block=True)
-
-    def release(self) -> None:
-        """Let the next run in (the file stays: deleting lock files races with waiters)."""
-        if self._fd is not None:
-            with contextlib.suppress(OSError):
-                os.ftruncate(self._fd, 0)
-            os.close(self._fd)  # closing drops the flock
-            self._fd = None
-
-
-def _try_lock(fd: int, *, block: bool) -> bool:
-    if os.name == "nt":  # pragma: no cover - exercised on Windows only
-        import msvcrt  # noqa: PLC0415 - Windows only
-
-        mode = msvcrt.LK_LOCK if block else msvcrt.LK_NBLCK  # type: ignore[attr-defined,unused-ignore]
-        try:
-            msvcrt.locking(fd, mode, 1)  # type: ignore[attr-defined,unused-ignore]
-        except OSError:
-            return False
-        return True
-    import fcntl  # noqa: PLC0415 - POSIX only
-
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
-    except BlockingIOError:
-        return False
-    return True
 
 
 # --- The fingerprint ------------------------------------------------------------------------
@@ -208,7 +129,9 @@ def prepare(
         return again
 
     settings = plan.config.settings.envs
-    lock = EnvLock(location)
+    # Normally taken already, before nox created or reused the folder (see envlock.py); taken
+    # here only for a session noxkit did not register (a project's own, composed from steps).
+    lock = envlock.claim(location) or EnvLock(location)
     try:
         lock.acquire(
             wait=settings.when_busy == "wait",
@@ -217,10 +140,7 @@ def prepare(
             ),
         )
     except BlockingIOError as exc:
-        msg = (
-            f"{session.name}: the environment {location} is in use by {exc.args[0]}; "
-            'wait for it, or set [tool.noxkit.envs] when-busy = "wait"'
-        )
+        msg = envlock.busy_message(session.name, location, exc.args[0])
         session.warn(msg)
         raise StepError(msg) from None
 

@@ -14,13 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from contextlib import AbstractContextManager
 
     import nox
 
 __all__ = [
     "find_uv",
     "global_option",
+    "guard_venv_creation",
     "is_skip",
+    "log",
     "mark_fresh",
     "registered_names",
     "result_of",
@@ -147,3 +150,54 @@ class _WrappingRegistry(dict[str, Any]):
 
     def __copy__(self) -> dict[str, Any]:
         return dict(self)
+
+
+def log(message: str, *, error: bool = False) -> None:
+    """Log a line the way a session does, where there is no session yet (nox's logger)."""
+    from nox.logger import logger  # noqa: PLC0415 - loaded by nox already
+
+    (logger.error if error else logger.info)(message)
+
+
+def guard_venv_creation(
+    guard: Callable[[str, str, Any], AbstractContextManager[None]],
+    on_missing_interpreter: Callable[[str, Any, str, bool], None] | None = None,
+) -> None:
+    """Run nox's creation (or reuse check) of every session's environment inside ``guard``.
+
+    ``guard(envdir, session_name, func)`` is entered just before nox looks at the folder and
+    exited when nox is done with it. nox decides reuse, wipes and recreates a folder in
+    ``SessionRunner._create_venv``, before the session function (and so any wrapper of it)
+    runs; a lock taken in the session body comes too late to stop a concurrent run from
+    recreating the folder under an install. There is no hook there, so the method is wrapped
+    (once; a later call only replaces the callbacks).
+
+    ``on_missing_interpreter(session_name, func, reason, is_error)`` hears of a session nox ends
+    there because its Python is missing: nox then skips it (or fails it, ``is_error``, under
+    ``--error-on-missing-interpreters``, the default in CI) without calling the session
+    function, so no wrapper of it would know.
+    """
+    from nox.sessions import SessionRunner  # noqa: PLC0415 - loaded by nox already
+    from nox.virtualenv import InterpreterNotFound  # noqa: PLC0415 - loaded by nox already
+
+    current = SessionRunner._create_venv  # noqa: SLF001 - see the docstring
+    if getattr(current, _WRAPPED, False):
+        current.guard = guard  # type: ignore[attr-defined]
+        current.on_missing = on_missing_interpreter  # type: ignore[attr-defined]
+        return
+
+    def _create_venv(runner: Any) -> None:  # noqa: ANN401 - nox's SessionRunner
+        try:
+            with _create_venv.guard(runner.envdir, runner.friendly_name, runner.func):  # type: ignore[attr-defined]
+                current(runner)
+        except InterpreterNotFound as exc:
+            report = _create_venv.on_missing  # type: ignore[attr-defined]
+            if report is not None:
+                is_error = bool(getattr(runner.global_config, "error_on_missing_interpreters", 0))
+                report(runner.friendly_name, runner.func, str(exc), is_error)
+            raise
+
+    _create_venv.guard = guard  # type: ignore[attr-defined]
+    _create_venv.on_missing = on_missing_interpreter  # type: ignore[attr-defined]
+    setattr(_create_venv, _WRAPPED, True)
+    SessionRunner._create_venv = _create_venv  # type: ignore[method-assign,assignment]  # noqa: SLF001

@@ -8,7 +8,9 @@ and a project can leave out or replace any session.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import difflib
+import functools
 import os
 import secrets
 import sys
@@ -49,18 +51,42 @@ def start_run(plan: Plan) -> None:
     settings = plan.config.settings
     report = plan.config.root / (settings.report.json or f"{settings.output_dir}/run-report.json")
     atexit.register(
-        _finish_run, plan.output_dir, report, settings.report.summary, plan.config.root, plan
+        _finish_run,
+        plan.output_dir,
+        report,
+        settings.report.summary,
+        plan.config.root,
+        plan,
+        allow_all_skipped=settings.allow_all_skipped,
     )
 
 
-def _finish_run(output_dir: Path, report: Path, summary: bool, root: Path, plan: Plan) -> None:
+def _finish_run(
+    output_dir: Path,
+    report: Path,
+    summary: bool,
+    root: Path,
+    plan: Plan,
+    *,
+    allow_all_skipped: bool = False,
+) -> None:
     path = run_file(output_dir)
     if path is None or not path.is_file():
         return  # `nox -l`, a usage error, or no noxkit session ran
     # The report machinery loads only when a session ran.
+    from noxkit._session import signals  # noqa: PLC0415
     from noxkit._session.report import finish_run  # noqa: PLC0415
 
-    finish_run(path, report, summary, root, plan)
+    verdict = finish_run(path, report, summary, root, plan, allow_all_skipped=allow_all_skipped)
+    code = signals.exit_code() or verdict
+    if code is not None:
+        # nox has chosen its code and is exiting: 130 for any interrupt (a run ended by
+        # SIGTERM/SIGHUP exits 128 + the signal), 0 for a run that skipped everything (it
+        # verified nothing: 1). An atexit hook cannot change the exit code any other way;
+        # this one runs last among noxkit's (registered first).
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
 
 
 def _make_session(plan: Plan, session_plan: SessionPlan) -> Callable[..., None]:
@@ -73,7 +99,49 @@ def _make_session(plan: Plan, session_plan: SessionPlan) -> Callable[..., None]:
     session_func.__name__ = session_plan.name
     session_func.__qualname__ = session_plan.name
     session_func.__doc__ = session_plan.description
+    setattr(session_func, _NOXKIT_SESSION, True)
+    if nox_reuse_venv(session_plan):
+        # noxkit manages this environment: its folder is locked before nox touches it.
+        setattr(session_func, _WHEN_BUSY, plan.config.settings.envs.when_busy)
     return session_func
+
+
+_NOXKIT_SESSION = "__noxkit_session__"
+"""Set on noxkit's own session functions."""
+_WHEN_BUSY = "__noxkit_when_busy__"
+"""Set on the session functions whose environment noxkit locks (a plain string: nox deep-copies
+a session function's attributes for each Python of a matrix)."""
+
+
+def _missing_interpreter(
+    output_dir: Path,
+    name: str,
+    func: Any,  # noqa: ANN401 - nox's Func
+    reason: str,
+    is_error: bool,
+) -> None:
+    """Put a noxkit session nox skipped for a missing Python into the run report."""
+    if getattr(func, _NOXKIT_SESSION, False):
+        from noxkit._session.run import record_missing_interpreter  # noqa: PLC0415 - sessions only
+
+        record_missing_interpreter(output_dir, name, reason, failed=is_error)
+
+
+def _env_guard(envdir: str, name: str, func: Any) -> contextlib.AbstractContextManager[None]:  # noqa: ANN401 - nox's Func
+    """At every session's start: signal handling, and the folder lock before nox's creation.
+
+    SIGTERM/SIGHUP are handled from the first session on (see ``signals``); a noxkit-managed
+    environment folder is locked before nox creates or reuses it (see ``envlock``).
+    """
+    from noxkit._session import signals  # noqa: PLC0415 - only when sessions run
+
+    signals.install()
+    when_busy = getattr(func, _WHEN_BUSY, None)
+    if when_busy is None:
+        return contextlib.nullcontext()
+    from noxkit._session.envlock import locked_before_creation  # noqa: PLC0415 - sessions only
+
+    return locked_before_creation(Path(envdir), name, wait=when_busy == "wait")
 
 
 def _check_names(names: Iterable[str], argument: str, known: Sequence[str]) -> list[str]:
@@ -130,6 +198,7 @@ def _register(
     skipped |= set(_check_names(plan.config.settings.skip, "[tool.noxkit] skip", known))
     start_run(plan)
     noxapi.wrap_sessions(_scoped)
+    noxapi.guard_venv_creation(_env_guard, functools.partial(_missing_interpreter, plan.output_dir))
     existing = noxapi.registered_names()
     registered: dict[str, Any] = {}
     for name in registration_order(known):

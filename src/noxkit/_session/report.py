@@ -26,6 +26,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from noxkit._errors import print_error
 from noxkit._formats.report import (
     SessionRecord,
     read_records,
@@ -33,6 +34,7 @@ from noxkit._formats.report import (
     render_table,
     run_file,
 )
+from noxkit._formats.verdict import nothing_verified
 from noxkit._util import atomic_write_text, dist_version
 
 if TYPE_CHECKING:
@@ -59,17 +61,28 @@ def append_record(output_dir: Path, record: SessionRecord) -> None:
 
 
 def finish_run(
-    path: Path, report: Path, summary: bool, root: Path, plan: Plan | None = None
-) -> None:
+    path: Path,
+    report: Path,
+    summary: bool,
+    root: Path,
+    plan: Plan | None = None,
+    *,
+    allow_all_skipped: bool = False,
+) -> int | None:
     """End of the run (the owner's ``atexit`` hook): summary, JSON report, history, HTML page.
 
     ``path`` is the run's record file; ``register`` calls this only when it exists.
+
+    Returns:
+        1 when every session was skipped and the project does not allow that (the run
+        verified nothing, so it must not succeed); None to keep nox's exit code.
     """
     records = read_records(path)
     with contextlib.suppress(OSError):
         path.unlink()
     if not records:
-        return
+        return None
+    problem = nothing_verified(records)
     data = {
         "format": _REPORT_FORMAT,
         "noxkit": dist_version("noxkit", "unknown"),
@@ -78,6 +91,8 @@ def finish_run(
         "command": sys.argv,
         "root": str(root),
         "sessions": records,
+        "verified": problem is None,
+        **({"problem": problem} if problem else {}),
     }
     try:
         report.parent.mkdir(parents=True, exist_ok=True)
@@ -99,6 +114,10 @@ def finish_run(
     if step_summary:
         with contextlib.suppress(OSError), Path(step_summary).open("a", encoding="utf-8") as out:
             out.write(render_markdown(records) + trend)
+    if problem is None or allow_all_skipped:
+        return None
+    print_error(problem)
+    return 1
 
 
 # --- Comparing two reports ------------------------------------------------------------------

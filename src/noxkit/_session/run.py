@@ -27,13 +27,14 @@ from noxkit._session.report import append_record
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
     import nox
 
     from noxkit._plan.plan import Plan
     from noxkit._session.envs import Prepared
 
-__all__ = ["SessionRun", "ensure_run", "running", "session_scope"]
+__all__ = ["SessionRun", "ensure_run", "record_missing_interpreter", "running", "session_scope"]
 
 
 @dataclass
@@ -102,6 +103,25 @@ class SessionRun:
             if lease.lock is not None:
                 lease.lock.release()
         append_record(self.plan.output_dir, record)
+
+
+def record_missing_interpreter(output_dir: Path, name: str, reason: str, *, failed: bool) -> None:
+    """Record a session nox ended before it started: its Python is missing.
+
+    nox skips such a session (or fails it in CI) without calling the session function, so no
+    run opens for it; without this record a run whose every session was skipped this way
+    would look like a run in which nothing happened.
+    """
+    append_record(
+        output_dir,
+        SessionRecord(
+            session=name,
+            result="failed" if failed else "skipped",
+            started=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            pid=os.getpid(),
+            reason=reason,
+        ),
+    )
 
 
 _RUN: ContextVar[SessionRun | None] = ContextVar("noxkit_session_run", default=None)
@@ -173,6 +193,12 @@ def session_scope() -> Iterator[None]:
     finally:
         result = _classify(error)
         for run in opened:
+            if result == "skipped":
+                run.record.reason = str(error)
             run.close(result)
+        # The folder lock taken before nox created the environment, when no lease took it.
+        from noxkit._session.envlock import release_unclaimed  # noqa: PLC0415 - envs loads late
+
+        release_unclaimed()
         _RUN.reset(run_token)
         _SCOPE.reset(token)

@@ -225,3 +225,18 @@ def test_the_internals_scan_sees_a_planted_use(tmp_path):
     planted = tmp_path / "planted.py"
     planted.write_text("from nox.sessions import Status\nx = session._runner\n", encoding="utf-8")
     assert _nox_internals(planted) == ["1: imports nox.sessions", "2: uses ._runner"]
+
+
+class TestVenvCreationGuard:
+    def test_create_venv_is_the_runner_method_that_creates(self):
+        """``SessionRunner._create_venv`` exists and takes only the runner: the guard wraps it."""
+        method = getattr(nox.sessions.SessionRunner, "_create_venv", None)
+        assert callable(method), moved("SessionRunner._create_venv", "guard_venv_creation")
+        params = list(inspect.signature(method).parameters)
+        assert len(params) == 1, moved(
+            "SessionRunner._create_venv's signature", "guard_venv_creation"
+        )
+        for attribute in ("envdir", "friendly_name"):
+            assert isinstance(getattr(nox.sessions.SessionRunner, attribute, None), property), (
+                moved(f"SessionRunner.{attribute}", "guard_venv_creation")
+            )
