@@ -20,9 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from packaging.requirements import InvalidRequirement, Requirement
+
 from noxkit._config.toml import tomllib
 from noxkit._errors import ConfigError
 from noxkit._formats.shards import SHARD_ENV
+from noxkit._version import __version__
 
 ISOLATE_SETTING = "envs.isolate=true"
 """What the generated workflows put in ``NOXKIT_SET``: allow-list mode for every session."""
@@ -41,6 +44,7 @@ __all__ = [
     "gitlab_ci",
     "lock_file",
     "noxfile_deps",
+    "noxkit_install_spec",
     "render_github",
     "render_gitlab",
 ]
@@ -295,8 +299,31 @@ def _shell_word(text: str) -> str:
     return shlex.quote(text)
 
 
+def noxkit_install_spec(requirement: str, version: str = __version__) -> str:
+    """The requirement CI installs for a noxfile dependency: noxkit pinned, others as written.
+
+    CI must run the noxkit that generated its file, not whatever an index serves later:
+    ``noxkit`` unpinned or with a range becomes ``noxkit==<this version>``. A source the
+    noxfile names itself (``noxkit @ <url>``: a wheel, a git commit) or an exact ``==`` pin
+    is the project's own choice and is kept, so one place (the noxfile's script block) points
+    both ``uv run noxfile.py`` and CI at an unpublished noxkit.
+    """
+    try:
+        req = Requirement(requirement)
+    except InvalidRequirement:
+        return requirement
+    if req.name.lower() != "noxkit" or req.url:
+        return requirement
+    if any(spec.operator in {"==", "==="} for spec in req.specifier):
+        return requirement
+    marker = f"; {req.marker}" if req.marker else ""
+    extras = f"[{','.join(sorted(req.extras))}]" if req.extras else ""
+    return f"noxkit{extras}=={version}{marker}"
+
+
 def _install_command(options: CiOptions) -> str:
-    deps = [*options.noxfile_deps, *(["uv"] if "uv" not in options.noxfile_deps else [])]
+    pinned = [noxkit_install_spec(d) for d in options.noxfile_deps]
+    deps = [*pinned, *(["uv"] if "uv" not in options.noxfile_deps else [])]
     return "python -m pip install " + " ".join(_shell_word(d) for d in deps)
 
 

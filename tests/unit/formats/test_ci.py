@@ -5,9 +5,18 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 
-from noxkit._formats.ci import CiOptions, github_workflow, gitlab_ci, lock_file, noxfile_deps
+from noxkit import __version__
+from noxkit._formats.ci import (
+    CiOptions,
+    github_workflow,
+    gitlab_ci,
+    lock_file,
+    noxfile_deps,
+    noxkit_install_spec,
+)
 from noxkit._plan.plan import load_plan
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
@@ -69,3 +78,34 @@ class TestGenerate:
         assert noxfile_deps(plain) == ("nox>=2026.8", "noxkit")
         root = Path(__file__).parents[3]
         assert "packaging>=23" in noxfile_deps(root / "noxfile.py")
+
+
+class TestNoxkitPin:
+    @pytest.mark.parametrize(
+        ("written", "installed"),
+        [
+            ("noxkit", "noxkit==9.8.7"),
+            ("noxkit>=0.1", "noxkit==9.8.7"),
+            (
+                "NoxKit[yaml] ; python_version >= '3.11'",
+                'noxkit[yaml]==9.8.7; python_version >= "3.11"',
+            ),
+            ("noxkit==0.1.0", "noxkit==0.1.0"),
+            ("noxkit @ git+https://example.invalid/noxkit@v0.1.0", None),
+            ("noxkit @ file:///wheels/noxkit-0.1.0-py3-none-any.whl", None),
+            ("nox>=2026.8", None),
+            ("not a requirement ((", None),
+        ],
+    )
+    def test_ci_installs_the_noxkit_that_generated_it(self, written, installed):
+        """noxkit unpinned or ranged is pinned to the generating version; a source is kept."""
+        assert noxkit_install_spec(written, version="9.8.7") == (installed or written)
+
+    def test_generated_install_step_pins_noxkit(self):
+        """The install step of a generated workflow names this noxkit's exact version."""
+        plan = load_plan(FIXTURES / "src-clean")
+        for text in (github_workflow(plan, CiOptions()), gitlab_ci(plan, CiOptions())):
+            unquoted = text.replace('"', "")
+            assert f"pip install nox>=2026.8 noxkit=={__version__} uv" in unquoted, text
+            assert " noxkit uv" not in text
+
