@@ -34,6 +34,10 @@ _LEAKY = (
     "GITHUB_STEP_SUMMARY",
     "GITLAB_CI",
     "FORCE_COLOR",
+    # Tools in a nox subprocess cache their bytecode like on any developer machine: with this
+    # set, every nox start recompiled nox and noxkit from source (twice the start-up time). A
+    # test that is about this variable sets it itself.
+    "PYTHONDONTWRITEBYTECODE",
 )
 
 
