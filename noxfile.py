@@ -1,3 +1,4 @@
+#!/usr/bin/env -S uv run --script
 # /// script
 # dependencies = ["nox>=2026.8", "packaging>=23", "tomli>=2; python_version < '3.11'"]
 # ///
@@ -16,6 +17,8 @@ sys.path.insert(0, str(Path(__file__).parent / "src"))
 import noxkit
 
 nox.needs_version = ">=2026.8"
+# noxkit picks each session's backend from [tool.noxkit]; this covers any other session.
+nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.error_on_external_run = True
 
 noxkit.register()

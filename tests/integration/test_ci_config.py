@@ -43,6 +43,12 @@ class TestGeneratedFiles:
         result = noxkit(project, "ci", "github", "--shards", shards)
         assert result.returncode == 0, result
         assert "wrote .github/workflows/ci.yml" in result.stdout
+        assert "wrote .github/dependabot.yml" in result.stdout
+        assert "wrote .pre-commit-config.yaml" in result.stdout
+        dependabot = yaml.safe_load(project.read(".github/dependabot.yml"))
+        assert dependabot["updates"][0]["package-ecosystem"] == "github-actions"
+        hooks = yaml.safe_load(project.read(".pre-commit-config.yaml"))["repos"]
+        assert "https://github.com/zizmorcore/zizmor-pre-commit" in [h["repo"] for h in hooks]
         workflow = project.path / ".github/workflows/ci.yml"
         yaml.safe_load(workflow.read_text())
         zizmor = lint_tool(BIN / "zizmor", "--offline", "--no-progress", workflow)
@@ -129,10 +135,17 @@ class TestInit:
         assert "wrote noxfile.py" in result.stdout
         assert "wrote pyproject.toml [tool.noxkit] (appended)" in result.stdout
         assert "wrote .github/workflows/ci.yml" in result.stdout
+        assert "wrote .github/dependabot.yml" in result.stdout
+        assert "wrote .pre-commit-config.yaml" in result.stdout
+        dependabot = yaml.safe_load(project.read(".github/dependabot.yml"))
+        assert dependabot["updates"][0]["package-ecosystem"] == "github-actions"
+        hooks = yaml.safe_load(project.read(".pre-commit-config.yaml"))["repos"]
+        assert "https://github.com/zizmorcore/zizmor-pre-commit" in [h["repo"] for h in hooks]
         assert project.read("pyproject.toml").startswith(before)
         noxfile = project.read("noxfile.py")
         assert "# /// script" in noxfile
         assert 'nox.needs_version = ">=2026.8"' in noxfile
+        assert 'nox.options.default_venv_backend = "uv|virtualenv"' in noxfile
         assert 'if __name__ == "__main__":\n    nox.main()' in noxfile
         assert (project.path / "noxfile.py").stat().st_mode & 0o111, "the shebang needs +x"
         # What a new user does next: the whole default pipeline passes on what init wrote,
@@ -143,18 +156,24 @@ class TestInit:
         assert "Session coverage was successful" in run.output, run
 
     def test_init_refuses_to_overwrite_without_force(self, make_project):
-        """An existing noxfile and table are kept; --force rewrites the files, never the table."""
+        """An existing noxfile, table and pre-commit config are kept; --force rewrites noxkit's
+        files, never the table or the project's pre-commit config."""
         project = make_project("src-clean")
         project.write("noxfile.py", "# mine\n")
+        project.write(".pre-commit-config.yaml", "repos: []\n")
         project.append("pyproject.toml", "\n[tool.noxkit]\nskip = []\n")
         result = noxkit(project, "init")
         assert result.returncode == 0, result
         assert "kept noxfile.py" in result.stdout
         assert "kept pyproject.toml [tool.noxkit]" in result.stdout
         assert project.read("noxfile.py") == "# mine\n"
+        assert "kept .pre-commit-config.yaml" in result.stdout
+        assert "next: add zizmor to .pre-commit-config.yaml" in result.stdout
+        assert project.read(".pre-commit-config.yaml") == "repos: []\n"
         forced = noxkit(project, "init", "--force")
         assert "wrote noxfile.py" in forced.stdout
         assert project.read("pyproject.toml").count("[tool.noxkit]") == 1
+        assert project.read(".pre-commit-config.yaml") == "repos: []\n"
 
     def test_init_without_pyproject_is_a_one_line_error(self, make_project):
         """init in a folder without pyproject.toml exits 2 with one line."""

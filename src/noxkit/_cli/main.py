@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from noxkit._cli.doctor import diagnose, render
-from noxkit._cli.init import init_project
+from noxkit._cli.init import init_github_extras, init_project
 from noxkit._config.profiles import load_profile
 from noxkit._config.schema import load_config
 from noxkit._errors import ConfigError, print_error
@@ -127,10 +127,14 @@ def _init_command(args: argparse.Namespace) -> int:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(_generate(args.ci, root, 1), encoding="utf-8")
             result.written.append(relative)
+        if args.ci == "github":
+            init_github_extras(root, force=args.force, result=result)
     for name in result.written:
         print(f"wrote {name}")
     for name in result.kept:
         print(f"kept {name}: it exists (--force overwrites files; the table is never replaced)")
+    for line in result.advice:
+        print(f"next: {line}")
     if result.written:
         print("next: `nox -l` lists the sessions, `nox` runs the pipeline")
     return 0
