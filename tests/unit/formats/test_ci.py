@@ -108,4 +108,3 @@ class TestNoxkitPin:
             unquoted = text.replace('"', "")
             assert f"pip install nox>=2026.8 noxkit=={__version__} uv" in unquoted, text
             assert " noxkit uv" not in text
-
