@@ -124,3 +124,22 @@ class TestReleaseChangelogExample:
         ]
         changes = [c for sha, m in commits if (c := parse_commit(sha, m)) is not None]
         assert block.text == render_section("2.0.0", "2026-11-26", changes)
+
+
+class TestReadmeCommands:
+    def test_first_commands_are_what_ci_runs(self):
+        """The README's two first commands are lines of .ci/run, exactly as written."""
+        readme = (ROOT / "README.md").read_text(encoding="utf-8")
+        first = next(b for b in blocks("console") if b.page.name == "README.md")
+        commands = first.text.strip().splitlines()
+        assert len(commands) == 2, commands
+        assert readme.index(first.text) < readme.index("noxkit is the standard")
+        ci = (ROOT / ".ci/run").read_text(encoding="utf-8").splitlines()
+        for command in commands:
+            assert command in ci, command
+
+    def test_the_quickstart_example_is_shipped(self):
+        """The main command's example project has a noxfile that registers noxkit's sessions."""
+        noxfile = (ROOT / "examples/quickstart/noxfile.py").read_text(encoding="utf-8")
+        assert "noxkit.register()" in noxfile
+        assert (ROOT / "examples/quickstart/tests").is_dir()
