@@ -43,12 +43,6 @@ class TestGeneratedFiles:
         result = noxkit(project, "ci", "github", "--shards", shards)
         assert result.returncode == 0, result
         assert "wrote .github/workflows/ci.yml" in result.stdout
-        assert "wrote .github/dependabot.yml" in result.stdout
-        assert "wrote .pre-commit-config.yaml" in result.stdout
-        dependabot = yaml.safe_load(project.read(".github/dependabot.yml"))
-        assert dependabot["updates"][0]["package-ecosystem"] == "github-actions"
-        hooks = yaml.safe_load(project.read(".pre-commit-config.yaml"))["repos"]
-        assert "https://github.com/zizmorcore/zizmor-pre-commit" in [h["repo"] for h in hooks]
         workflow = project.path / ".github/workflows/ci.yml"
         yaml.safe_load(workflow.read_text())
         zizmor = lint_tool(BIN / "zizmor", "--offline", "--no-progress", workflow)
