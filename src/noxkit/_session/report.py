@@ -27,7 +27,9 @@ from pathlib import Path
 
 from noxkit._formats.report import (
     SessionRecord,
+    critical_path,
     read_records,
+    render_critical_path,
     render_markdown,
     render_table,
     run_file,
@@ -72,6 +74,7 @@ def finish_run(path: Path, report: Path, summary: bool, root: Path) -> None:
         "command": sys.argv,
         "root": str(root),
         "sessions": records,
+        "critical_path": [r["session"] for r in critical_path(records)],
     }
     try:
         report.parent.mkdir(parents=True, exist_ok=True)
@@ -80,7 +83,9 @@ def finish_run(path: Path, report: Path, summary: bool, root: Path) -> None:
     except OSError as exc:
         where = f"run report not written: {report}: {exc.strerror}"
     if summary:
-        print(f"\nnoxkit run summary\n{render_table(records)}\n{where}", file=sys.stderr)  # noqa: T201
+        path_line = render_critical_path(records)
+        table = render_table(records) + (f"\n{path_line}" if path_line else "")
+        print(f"\nnoxkit run summary\n{table}\n{where}", file=sys.stderr)  # noqa: T201
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if step_summary:
         with contextlib.suppress(OSError), Path(step_summary).open("a", encoding="utf-8") as out:
