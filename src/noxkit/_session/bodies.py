@@ -133,8 +133,5 @@ def run_standard(session: nox.Session, plan: Plan, name: str) -> None:
     """Run one of noxkit's sessions: open its run, log the header, then its steps."""
     ensure_run(session, plan)
     prefill.start(session, plan)
-    try:
-        header(session, plan)
-        body_for(name, plan)(session, plan)
-    finally:
-        prefill.settle(session)
+    header(session, plan)
+    body_for(name, plan)(session, plan)
