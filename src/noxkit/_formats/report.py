@@ -144,7 +144,12 @@ def critical_path(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if not before:
             break
         previous = max(before, key=end)
-        if start - end(previous) > _HANDOFF:
+        same_process = [r for r in before if r.get("pid") and r.get("pid") == current.get("pid")]
+        if same_process:
+            # One process runs its sessions one after the other: whatever came between them
+            # (waiting for an environment filled ahead) is part of the chain.
+            previous = max(same_process, key=end)
+        elif start - end(previous) > _HANDOFF:
             break
         chain.append(previous)
         current = previous

@@ -88,6 +88,14 @@ class TestCriticalPath:
         ]
         assert [r["session"] for r in _runreport.critical_path(records)] == ["tests", "coverage"]
 
+    def test_sessions_of_one_process_stay_linked_across_a_wait(self):
+        """In one nox process the next session waited for the previous, however long the gap."""
+        records = [
+            {**_timed("lint", 100.0, 1.0), "pid": 7},
+            {**_timed("typecheck", 104.0, 2.0), "pid": 7},
+        ]
+        assert [r["session"] for r in _runreport.critical_path(records)] == ["lint", "typecheck"]
+
     def test_a_long_gap_breaks_the_chain(self):
         """A session that started long after another ended did not wait for it."""
         records = [_timed("lint", 100.0, 1.0), _timed("tests", 110.0, 2.0)]
