@@ -1,182 +1,398 @@
-"""Benchmark noxkit's pipeline against the tools run directly (FLOOR) and a plain noxfile.
+"""Reproduce every figure of issue 12: noxkit against FLOOR, pytest, a hand-written noxfile, tox-uv.
 
-Usage: python benchmarks/run_benchmark.py [--runs 5] [--workdir DIR] [--sample-generator PATH]
+Usage::
 
-Run it with the Python that has nox, noxkit and uv installed (the developer venv). It:
+    python benchmarks/run_benchmark.py --quick            # the sample only, 1 timed round
+    python benchmarks/run_benchmark.py --runs 5           # the sample and the real projects
+    python benchmarks/run_benchmark.py --projects sample iniconfig --runs 3
 
-1. generates the sample project (``/work/shared/bench/gen_sample.py`` by default: ~27 modules,
-   ~300 tests) into one copy per scenario (FLOOR, plain noxfile cold/warm, noxkit cold/warm);
-2. builds the FLOOR environment once (ruff, mypy, pytest, coverage and the project, with
-   ``.pyc`` compiled, like any preinstalled tool set);
-3. measures, round-robin so that machine drift hits every scenario alike, the median wall time
-   of each scenario over ``--runs`` rounds, and prints a Markdown table with ratios to FLOOR.
+Run it with the Python that has nox, noxkit and uv installed (the developer venv). For each
+project (the bench sample from ``gen_sample.py`` and real projects fetched as sdists by pinned
+version from PyPI) it makes one copy per scenario, so a cold run never resets a warm one, and
+measures round-robin (every scenario once per round, so machine drift hits all alike):
 
-The package cache (uv's) is warm for every "cold" run: cold means no environments.
+* FLOOR: the tools run directly from one preinstalled environment (bytecode compiled):
+  ``ruff check . && ruff format --check . && mypy src && coverage run -m pytest -q
+  --maxfail=1 && coverage report`` (real projects: without mypy); cold = no tool caches.
+* pytest: plain ``pytest -q`` from the same environment.
+* noxkit: a 3-line noxfile with ``noxkit.register()`` and noxkit's defaults, ``nox -s lint
+  typecheck tests coverage`` (real projects: ``lint tests coverage``), sequential and with
+  ``-j auto``; cold = no ``.nox`` and no tool caches (uv's package cache warm), warm = again
+  with nothing changed (noxkit's default fingerprint reuse, no ``-R``).
+* the hand-written uv noxfile (``--default-venv-backend uv``; warm: ``-R``, which skips
+  installs blindly), sequential and ``-j auto --allow-parallel``.
+* tox 4 + tox-uv, installed in a throwaway venv: cold ``tox -r`` (and ``-p auto``), warm ``tox``.
+* ``nox -l`` with noxkit against the hand-written noxfile.
+
+``PYTHONDONTWRITEBYTECODE`` is unset for every scenario. Results: medians and ratios, printed
+as Markdown (the table in benchmarks/README.md comes from here).
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import json
 import os
 import platform
 import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
+import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin
 
-NOXKIT_NOXFILE = """\
-import noxkit
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
-noxkit.register(only=["lint", "typecheck", "tests", "coverage"])
-"""
-
-NOXKIT_CONFIG = """
-[tool.noxkit]
-python = ["{python}"]
-
-[tool.noxkit.envs]
-reuse = "fingerprint"
-
-[tool.noxkit.tests]
-args = ["-q"]
-
-# FLOOR ends with `coverage report`; noxkit's `coverage` session does that (and no XML/HTML).
-[tool.noxkit.coverage]
-xml = false
-html = false
-"""
-
-PIPELINE = ["-s", "lint", "typecheck", "tests"]
-# The same work as FLOOR: noxkit's `tests` measures, its `coverage` session reports.
-NOXKIT_PIPELINE = ["-s", "lint", "typecheck", "tests", "coverage"]
-FLOOR_COMMANDS = [
-    ["ruff", "check", "."],
-    ["ruff", "format", "--check", "."],
-    ["mypy", "src"],
-    ["coverage", "run", "-m", "pytest", "-q", "--maxfail=1"],
-    ["coverage", "report"],
-]
+NOXKIT_NOXFILE = "import noxkit\n\nnoxkit.register()\n"
+SAMPLE_CONFIG = '\n[tool.noxkit]\npython = ["{python}"]\n'
+REAL_CONFIG = '\n[tool.noxkit]\npython = ["{python}"]\n\n[tool.noxkit.tests]\ndeps = {deps}\n'
+TOOL_CACHES = (".mypy_cache", ".ruff_cache", ".pytest_cache", ".coverage")
 
 
-def _run(args: list[str], cwd: Path, env: dict[str, str]) -> None:
+@dataclass(frozen=True)
+class Real:
+    """A real project: its sdist on PyPI, pinned, and what its tests need."""
+
+    name: str
+    version: str
+    test_deps: tuple[str, ...] = ("pytest",)
+
+
+REAL_PROJECTS = {
+    "more-itertools": Real("more-itertools", "11.2.1"),
+    "iniconfig": Real("iniconfig", "2.3.1"),
+    "boltons": Real("boltons", "26.2.0"),
+}
+
+
+@dataclass
+class Project:
+    """One benchmarked project: its copies, its pipeline, its FLOOR environment."""
+
+    name: str
+    source: Path
+    sessions: list[str]
+    floor: list[list[str]]
+    strict: bool
+    """The sample is clean: a failing command there is a broken benchmark. Real projects may
+    have lint findings; their runs are timed whatever the exit code."""
+    copies: dict[str, Path] = field(default_factory=dict)
+    venv: Path | None = None
+
+
+def _run(args: list[str], cwd: Path, env: dict[str, str], *, strict: bool = True) -> int:
     proc = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        sys.exit(f"benchmark step failed: {' '.join(args)}\n{proc.stdout}\n{proc.stderr}")
+    if proc.returncode != 0 and strict:
+        sys.exit(f"benchmark step failed in {cwd}: {' '.join(args)}\n{proc.stdout}\n{proc.stderr}")
+    return proc.returncode
 
 
-def _timed(commands: list[list[str]], cwd: Path, env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    for command in commands:
-        _run(command, cwd, env)
-    return time.perf_counter() - start
+def _fetch_sdist(real: Real, dest: Path) -> None:
+    """Unpack the pinned sdist into ``dest`` (PyPI's JSON API, relative URLs of mirrors ok)."""
+    base = f"https://pypi.org/pypi/{real.name}/json"
+    with urllib.request.urlopen(base, timeout=60) as response:  # noqa: S310 - fixed https URL
+        data = json.load(response)
+    files = [f for f in data["releases"].get(real.version, []) if f["packagetype"] == "sdist"]
+    if not files:
+        sys.exit(f"no sdist of {real.name} {real.version} on PyPI")
+    with urllib.request.urlopen(urljoin(base, files[0]["url"]), timeout=120) as response:  # noqa: S310
+        blob = response.read()
+    with tempfile.TemporaryDirectory() as tmp, tarfile.open(fileobj=io.BytesIO(blob)) as tar:
+        tar.extractall(tmp, filter="data")
+        (top,) = Path(tmp).iterdir()
+        shutil.copytree(top, dest)
 
 
-def _setup(workdir: Path, generator: Path) -> tuple[dict[str, Path], Path]:
-    """One copy of the sample per scenario, so a cold run never resets a warm one's state."""
-    python = f"{sys.version_info.major}.{sys.version_info.minor}"
-    copies: dict[str, Path] = {}
-    for name in ("floor", "plain-cold", "plain-warm", "noxkit-cold", "noxkit-warm"):
-        dest = workdir / name
+def _hand_noxfile(real: Real) -> str:
+    deps = ", ".join(repr(d) for d in (*real.test_deps, "coverage"))
+    return f'''"""Plain hand-written nox sessions: lint, tests."""
+
+import nox
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    session.install("ruff")
+    session.run("ruff", "check", ".", success_codes=[0, 1])
+    session.run("ruff", "format", "--check", ".", success_codes=[0, 1])
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    session.install({deps}, "-e", ".")
+    session.run("coverage", "run", "-m", "pytest", "-q", "--maxfail=1")
+    session.run("coverage", "report")
+'''
+
+
+def _hand_tox(real: Real) -> str:
+    deps = "\n    ".join((*real.test_deps, "coverage"))
+    return f"""[tox]
+env_list = lint, tests
+
+[testenv:lint]
+skip_install = true
+deps = ruff
+commands =
+    - ruff check .
+    - ruff format --check .
+
+[testenv:tests]
+package = editable
+deps =
+    {deps}
+commands =
+    coverage run -m pytest -q --maxfail=1
+    coverage report
+"""
+
+
+SCENARIO_COPIES = (
+    "floor", "nk-cold", "nk-warm", "nkj-cold", "nkj-warm",
+    "hand-cold", "hand-warm", "handj-cold", "handj-warm", "tox-cold", "tox-warm",
+)  # fmt: skip
+
+
+def _make_copies(project: Project, python: str, real: Real | None) -> None:
+    for name in SCENARIO_COPIES:
+        dest = project.source.parent / f"{project.name}-{name}"
         shutil.rmtree(dest, ignore_errors=True)
-        _run([sys.executable, str(generator), str(dest)], workdir, dict(os.environ))
-        copies[name] = dest
-        if name.startswith("noxkit"):
+        shutil.copytree(project.source, dest)
+        if name.startswith("nk"):
             (dest / "noxfile.py").write_text(NOXKIT_NOXFILE, encoding="utf-8")
             with (dest / "pyproject.toml").open("a", encoding="utf-8") as out:
-                out.write(NOXKIT_CONFIG.format(python=python))
-    venv = workdir / "floor-venv"
+                if real is None:
+                    out.write(SAMPLE_CONFIG.format(python=python))
+                else:
+                    out.write(REAL_CONFIG.format(python=python, deps=json.dumps(real.test_deps)))
+        elif real is not None:
+            (dest / "noxfile.py").write_text(_hand_noxfile(real), encoding="utf-8")
+            (dest / "tox.ini").write_text(_hand_tox(real), encoding="utf-8")
+        project.copies[name] = dest
+
+
+def _sample(workdir: Path, generator: Path, python: str) -> Project:
+    source = workdir / "sample-src"
+    shutil.rmtree(source, ignore_errors=True)
+    _run([sys.executable, str(generator), str(source)], workdir, dict(os.environ))
+    pyproject = source / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(
+        text.replace("[dependency-groups]\n", '[dependency-groups]\ntest = ["pytest"]\n', 1),
+        encoding="utf-8",
+    )
+    project = Project(
+        name="sample",
+        source=source,
+        sessions=["lint", "typecheck", "tests", "coverage"],
+        floor=[
+            ["ruff", "check", "."],
+            ["ruff", "format", "--check", "."],
+            ["mypy", "src"],
+            ["coverage", "run", "-m", "pytest", "-q", "--maxfail=1"],
+            ["coverage", "report"],
+        ],
+        strict=True,
+    )
+    _make_copies(project, python, None)
+    return project
+
+
+def _real(workdir: Path, real: Real, python: str) -> Project:
+    source = workdir / f"{real.name}-src"
+    if not source.is_dir():
+        _fetch_sdist(real, source)
+    project = Project(
+        name=real.name,
+        source=source,
+        sessions=["lint", "tests", "coverage"],
+        floor=[
+            ["ruff", "check", "."],
+            ["ruff", "format", "--check", "."],
+            ["coverage", "run", "-m", "pytest", "-q", "--maxfail=1"],
+            ["coverage", "report"],
+        ],
+        strict=False,
+    )
+    _make_copies(project, python, real)
+    return project
+
+
+def _floor_venv(project: Project, extra: tuple[str, ...]) -> None:
+    venv = project.source.parent / f"{project.name}-floor-venv"
     uv = shutil.which("uv") or "uv"
     env = dict(os.environ)
-    _run([uv, "venv", "-q", "--clear", "--python", sys.executable, str(venv)], workdir, env)
+    _run([uv, "venv", "-q", "--clear", "--python", sys.executable, str(venv)], venv.parent, env)
     _run(
         [uv, "pip", "install", "-q", "--compile-bytecode", "--python", str(venv / "bin/python"),
-         "ruff", "mypy", "pytest", "coverage", "-e", str(copies["floor"])],
-        workdir,
+         "ruff", "mypy", "pytest", "coverage", *extra, "-e", str(project.copies["floor"])],
+        venv.parent,
         env,
     )  # fmt: skip
-    return copies, venv
+    project.venv = venv
+
+
+def _tox_venv(workdir: Path) -> Path:
+    """tox 4 and tox-uv in a throwaway environment (never the developer's)."""
+    venv = workdir / "tox-venv"
+    if not (venv / "bin" / "tox").exists():
+        uv = shutil.which("uv") or "uv"
+        env = dict(os.environ)
+        _run([uv, "venv", "-q", "--clear", "--python", sys.executable, str(venv)], workdir, env)
+        _run([uv, "pip", "install", "-q", "--python", str(venv / "bin/python"), "tox", "tox-uv"],
+             workdir, env)  # fmt: skip
+    return venv
+
+
+def _clean(path: Path, *, envs: bool) -> None:
+    for name in TOOL_CACHES:
+        target = path / name
+        if target.is_dir():
+            shutil.rmtree(target, ignore_errors=True)
+        else:
+            target.unlink(missing_ok=True)
+    if envs:
+        shutil.rmtree(path / ".nox", ignore_errors=True)
+        shutil.rmtree(path / ".tox", ignore_errors=True)
+
+
+Scenario = tuple[str, str, "Callable[[], float]"]
+"""(project, label, run) where run returns the wall time of one run."""
+
+
+def _scenarios(project: Project, base_env: dict[str, str], tox: Path | None) -> list[Scenario]:
+    assert project.venv is not None  # noqa: S101 - set up before
+    floor_env = dict(base_env, PATH=f"{project.venv / 'bin'}{os.pathsep}{base_env['PATH']}")
+    nox = [sys.executable, "-m", "nox", "--non-interactive"]
+    hand = [*nox, "--default-venv-backend", "uv"]
+    pipeline = ["-s", *project.sessions]
+    # The start-first session (tests) first, as noxkit registers it, for -j.
+    jpipeline = ["-s", "tests", *(s for s in project.sessions if s != "tests")]
+    hand_sessions = ["-s", *(s for s in project.sessions if s != "coverage")]
+    strict = project.strict
+
+    def timed(commands: list[list[str]], cwd: Path, env: dict[str, str], *, cold: bool) -> float:
+        if cold:
+            _clean(cwd, envs=True)
+        start = time.perf_counter()
+        for command in commands:
+            _run(command, cwd, env, strict=strict and command[0] != "ruff")
+        return time.perf_counter() - start
+
+    c = project.copies
+    out: list[Scenario] = [
+        ("FLOOR cold (no tool caches)", lambda: timed(project.floor, c["floor"], floor_env, cold=True)),
+        ("FLOOR warm", lambda: timed(project.floor, c["floor"], floor_env, cold=False)),
+        ("pytest (plain, preinstalled)", lambda: timed([["pytest", "-q"]], c["floor"], floor_env, cold=False)),
+        ("noxkit cold", lambda: timed([[*nox, *pipeline]], c["nk-cold"], base_env, cold=True)),
+        ("noxkit -j auto cold", lambda: timed([[*nox, "-j", "auto", *jpipeline]], c["nkj-cold"], base_env, cold=True)),
+        ("noxkit warm", lambda: timed([[*nox, *pipeline]], c["nk-warm"], base_env, cold=False)),
+        ("noxkit -j auto warm", lambda: timed([[*nox, "-j", "auto", *jpipeline]], c["nkj-warm"], base_env, cold=False)),
+        ("hand noxfile cold", lambda: timed([[*hand, *hand_sessions]], c["hand-cold"], base_env, cold=True)),
+        ("hand noxfile -j cold", lambda: timed([[*hand, "-j", "auto", "--allow-parallel", *hand_sessions]], c["handj-cold"], base_env, cold=True)),
+        ("hand noxfile warm (-R)", lambda: timed([[*hand, "-R", *hand_sessions]], c["hand-warm"], base_env, cold=False)),
+        ("hand noxfile -j warm (-R)", lambda: timed([[*hand, "-R", "-j", "auto", "--allow-parallel", *hand_sessions]], c["handj-warm"], base_env, cold=False)),
+        ("nox -l, noxkit", lambda: timed([[*nox, "-l"]], c["nk-warm"], base_env, cold=False)),
+        ("nox -l, hand noxfile", lambda: timed([[*nox, "-l"]], c["hand-warm"], base_env, cold=False)),
+    ]  # fmt: skip
+    if tox is not None:
+        tox_bin = str(tox / "bin" / "tox")
+        out += [
+            ("tox-uv cold (-r)", lambda: timed([[tox_bin, "-r", "-q"]], c["tox-cold"], base_env, cold=True)),
+            ("tox-uv -p auto cold (-r)", lambda: timed([[tox_bin, "-r", "-q", "-p", "auto"]], c["tox-cold"], base_env, cold=True)),
+            ("tox-uv warm", lambda: timed([[tox_bin, "-q"]], c["tox-warm"], base_env, cold=False)),
+        ]  # fmt: skip
+    return [(project.name, label, run) for label, run in out]
+
+
+def _ratio_base(label: str) -> str:
+    if label.startswith("nox -l"):
+        return "nox -l, hand noxfile"
+    if label.startswith("pytest"):
+        return "pytest (plain, preinstalled)"
+    return "FLOOR cold (no tool caches)" if "cold" in label else "FLOOR warm"
 
 
 def main() -> int:
-    """Generate, measure, print the table."""
+    """Set up, measure round-robin, print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="the sample only, 1 run, no tox")
     parser.add_argument(
-        "--unset-dontwritebytecode",
-        action="store_true",
-        help="measure without PYTHONDONTWRITEBYTECODE (it is set on some machines' shells)",
-    )
+        "--projects", nargs="+", default=["sample", *REAL_PROJECTS],
+        choices=["sample", *REAL_PROJECTS],
+    )  # fmt: skip
+    parser.add_argument("--no-tox", action="store_true")
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument(
         "--sample-generator", type=Path, default=Path("/work/shared/bench/gen_sample.py")
     )
     args = parser.parse_args()
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="noxkit-bench-"))
+    if args.quick:
+        args.runs, args.projects, args.no_tox = 1, ["sample"], True
+    workdir = (args.workdir or Path(tempfile.mkdtemp(prefix="noxkit-bench-"))).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
-    copies, venv = _setup(workdir, args.sample_generator)
-    floor = copies["floor"]
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
 
-    dropped = {"VIRTUAL_ENV", "CI"}
-    if args.unset_dontwritebytecode:
-        dropped.add("PYTHONDONTWRITEBYTECODE")
-    base_env = {k: v for k, v in os.environ.items() if k not in dropped}
+    projects: list[Project] = []
+    for name in args.projects:
+        if name == "sample":
+            project = _sample(workdir, args.sample_generator, python)
+            _floor_venv(project, ())
+        else:
+            real = REAL_PROJECTS[name]
+            project = _real(workdir, real, python)
+            _floor_venv(project, real.test_deps)
+        projects.append(project)
+    tox = None if args.no_tox else _tox_venv(workdir)
+
+    base_env = {
+        k: v for k, v in os.environ.items()
+        if k not in {"VIRTUAL_ENV", "CI", "PYTHONDONTWRITEBYTECODE"}
+    }  # fmt: skip
     base_env["NO_COLOR"] = "1"
-    floor_env = dict(base_env, PATH=f"{venv / 'bin'}{os.pathsep}{base_env['PATH']}")
-    nox = [sys.executable, "-m", "nox", "--non-interactive"]
-    plain_nox = [*nox, "--default-venv-backend", "uv"]
+    base_env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{base_env['PATH']}"
+    scenarios = [s for p in projects for s in _scenarios(p, base_env, tox)]
 
-    def cold(project: Path, command: list[str]) -> float:
-        shutil.rmtree(project / ".nox", ignore_errors=True)
-        return _timed([command], project, base_env)
+    # One untimed round: builds the warm scenarios' environments, warms the tool caches.
+    for _, _, run in scenarios:
+        run()
+    times: dict[tuple[str, str], list[float]] = {(p, label): [] for p, label, _ in scenarios}
+    for number in range(args.runs):
+        for project_name, label, run in scenarios:
+            times[project_name, label].append(run())
+        print(f"round {number + 1}/{args.runs} done", file=sys.stderr)
 
-    def warm(project: Path, command: list[str]) -> float:
-        return _timed([command], project, base_env)
-
-    scenarios = {
-        "FLOOR (tools preinstalled, run directly)": lambda: _timed(
-            FLOOR_COMMANDS, floor, floor_env
-        ),
-        "noxkit cold": lambda: cold(copies["noxkit-cold"], [*nox, *NOXKIT_PIPELINE]),
-        "noxkit cold, lint typecheck tests only": lambda: cold(
-            copies["noxkit-cold"], [*nox, *PIPELINE]
-        ),
-        "noxkit warm (fingerprint reuse)": lambda: warm(
-            copies["noxkit-warm"], [*nox, *NOXKIT_PIPELINE]
-        ),
-        "plain noxfile, uv, cold": lambda: cold(copies["plain-cold"], [*plain_nox, *PIPELINE]),
-        "plain noxfile, uv, warm (-R)": lambda: warm(
-            copies["plain-warm"], [*plain_nox, "-R", *PIPELINE]
-        ),
-        "nox -l, noxkit": lambda: warm(copies["noxkit-warm"], [*nox, "-l"]),
-        "nox -l, plain noxfile": lambda: warm(copies["plain-warm"], [*nox, "-l"]),
-    }
-    # Two untimed rounds: the first builds the warm scenarios' environments and warms mypy's
-    # and ruff's caches; the second is the first reuse (noxkit writes its bytecode cache then).
-    for _ in range(2):
-        for run in scenarios.values():
-            run()
-    times: dict[str, list[float]] = {name: [] for name in scenarios}
-    for round_number in range(args.runs):
-        for name, run in scenarios.items():
-            times[name].append(run())
-        print(f"round {round_number + 1}/{args.runs} done", file=sys.stderr)
-
-    medians = {name: statistics.median(values) for name, values in times.items()}
-    floor_time = medians["FLOOR (tools preinstalled, run directly)"]
-    plain_list = medians["nox -l, plain noxfile"]
-    machine = f"{platform.platform()}, {os.cpu_count()} CPUs"
-    print(f"\nmachine: {machine}, Python {platform.python_version()}")
-    print(f"PYTHONDONTWRITEBYTECODE={base_env.get('PYTHONDONTWRITEBYTECODE', '(unset)')}")
-    print(f"median of {args.runs} runs, {time.strftime('%Y-%m-%d %H:%M %Z')}\n")
-    print("| scenario | median | ratio | all runs |\n|---|---:|---:|---|")
-    for name, value in medians.items():
-        base = plain_list if name.startswith("nox -l") else floor_time
-        label = "x plain -l" if name.startswith("nox -l") else "x FLOOR"
-        runs = ", ".join(f"{t:.2f}" for t in times[name])
-        print(f"| {name} | {value:.2f}s | {value / base:.2f}{label} | {runs} |")
+    medians = {key: statistics.median(values) for key, values in times.items()}
+    versions = {
+        name: subprocess.run(
+            [sys.executable, "-c", f"import importlib.metadata as m; print(m.version({name!r}))"],
+            capture_output=True, text=True, check=False,
+        ).stdout.strip()
+        for name in ("noxkit", "nox", "uv", "coverage", "ruff", "mypy")
+    }  # fmt: skip
+    print(f"\n{time.strftime('%Y-%m-%d %H:%M %Z')}; {platform.platform()}, {os.cpu_count()} CPUs;")
+    print(f"Python {platform.python_version()}; " + ", ".join(f"{k} {v}" for k, v in versions.items()))
+    print(f"medians of {args.runs} round-robin runs; PYTHONDONTWRITEBYTECODE unset\n")
+    for project in projects:
+        print(f"### {project.name}\n\n| scenario | median | ratio | runs |\n|---|---:|---:|---|")
+        for project_name, label, _ in scenarios:
+            if project_name != project.name:
+                continue
+            value = medians[project_name, label]
+            base_label = _ratio_base(label)
+            base = medians[project_name, base_label]
+            runs = ", ".join(f"{t:.2f}" for t in times[project_name, label])
+            print(f"| {label} | {value:.2f}s | {value / base:.2f}x {base_label} | {runs} |")
+        print()
     return 0
 
 

@@ -36,9 +36,20 @@ class TestReuse:
         assert not INSTALL_LINE.search(again.output), again
         assert re.search(r"tools: ruff \d+\.\d+", again.output), again
 
-    def test_without_reuse_the_environment_is_fresh(self, make_project):
-        """Plain `nox` (nox's default) recreates the environment even when its stamp matches."""
+    def test_plain_nox_reuses_a_matching_environment_by_default(self, make_project):
+        """Plain `nox` outside CI keeps an environment whose stamp matches (the default)."""
         project = make_project("src-clean")
+        assert project.nox("-s", "lint", env={"CI": ""}).returncode == 0
+        again = project.nox("-s", "lint", env={"CI": ""})
+        assert again.returncode == 0, again
+        assert "reusing lint: environment unchanged since it was built" in again.output, again
+        assert not INSTALL_LINE.search(again.output), again
+
+    def test_flag_setting_keeps_every_environment_fresh(self, make_project):
+        """`reuse = "flag"` (nox's behaviour): plain `nox` recreates the environment even
+        when its stamp matches."""
+        project = make_project("src-clean")
+        project.append("pyproject.toml", '\n[tool.noxkit.envs]\nreuse = "flag"\n')
         assert project.nox("-s", "lint").returncode == 0
         again = project.nox("-s", "lint")
         assert again.returncode == 0, again
@@ -72,9 +83,8 @@ class TestReuse:
         assert "rebuilding lint: requirements changed (+ruff>=0.5, -ruff>=0.6)" in again.output
 
     def test_fingerprint_setting_reuses_locally_but_not_in_ci(self, make_project):
-        """`reuse = "fingerprint"` makes reuse the local default; with CI=true it stays fresh."""
+        """`reuse = "fingerprint"` (the default) reuses locally; with CI=true it stays fresh."""
         project = make_project("src-clean")
-        project.append("pyproject.toml", '\n[tool.noxkit.envs]\nreuse = "fingerprint"\n')
         assert project.nox("-s", "lint").returncode == 0
         local = project.nox("-s", "lint", env={"CI": ""})
         assert "reusing lint" in local.output, local

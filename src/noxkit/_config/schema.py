@@ -64,6 +64,7 @@ Reuse: TypeAlias = Literal["flag", "fingerprint"]
 WhenBusy: TypeAlias = Literal["wait", "fail"]
 Reproducible: TypeAlias = Literal["warn", "fail", "off"]
 CompileBytecode: TypeAlias = Literal["auto", "always", "never"]
+Prefill: TypeAlias = Literal["auto", "never"]
 OnStale: TypeAlias = Literal["error", "warn"]
 VenvBackend: TypeAlias = Literal[
     "uv", "virtualenv", "venv", "conda", "mamba", "micromamba", "rattler", "none"
@@ -421,12 +422,12 @@ class EnvsConfig:
     """Session environments: fingerprinted reuse and the lock on each environment folder."""
 
     reuse: Reuse = _key(
-        "flag",
+        "fingerprint",
         "string",
-        'When environments are reused: `"flag"` only with `nox -r`/`-R`/`--reuse-venv=yes`; '
-        '`"fingerprint"` also by default outside CI. A reused environment always has a '
-        "matching stamp.",
-        '"fingerprint"',
+        'When environments are reused: `"fingerprint"` by default outside CI (CI always starts '
+        'fresh); `"flag"` only with `nox -r`/`-R`/`--reuse-venv=yes`. A reused environment '
+        "always has a matching stamp.",
+        '"flag"',
         choices=Reuse,
     )
     when_busy: WhenBusy = _key(
@@ -462,6 +463,15 @@ class EnvsConfig:
         "Outer variables passed through in allow-list mode besides the built-in set: names, "
         "or globs (`MYAPP_*`). A glob never passes a secret-looking name; name it exactly.",
         '["DATABASE_URL", "MYAPP_*"]',
+    )
+    prefill: Prefill = _key(
+        "auto",
+        "string",
+        "`auto`: while a session runs, fill the environments of the sessions nox runs after it "
+        "in the same process, in the background (locked and stamped like any other); `never`: "
+        "each session fills its own when it starts.",
+        '"never"',
+        choices=Prefill,
     )
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from noxkit._session import prefill
+
 # The public steps, imported from their modules: the wiring never imports noxkit.steps back.
 from noxkit._session.build import (
     build_dists,
@@ -132,5 +134,6 @@ def body_for(name: str, plan: Plan) -> SessionBody:
 def run_standard(session: nox.Session, plan: Plan, name: str) -> None:
     """Run one of noxkit's sessions: open its run, log the header, then its steps."""
     ensure_run(session, plan)
+    prefill.start(session, plan)
     header(session, plan)
     body_for(name, plan)(session, plan)

@@ -20,6 +20,7 @@ from noxkit._formats.envs import (
     scan_dist_info,
     stamp,
 )
+from noxkit._formats.prefill import made_this_run
 from noxkit._session import envlock, noxapi
 from noxkit._session.envlock import EnvLock
 
@@ -184,7 +185,8 @@ def _decide(
         reason = found
     else:
         reason = compare(found["fingerprint"], fp)
-        if reason is None and allowed:
+        # An environment this very run filled ahead of the session is as fresh as a rebuild.
+        if reason is None and (allowed or made_this_run(location)):
             session.log(f"reusing {session.name}: environment unchanged since it was built")
             installed = found.get("installed")
             return Prepared(

@@ -10,6 +10,8 @@ instead of noxkit misbehaving quietly.
 from __future__ import annotations
 
 import functools
+import os
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -25,6 +27,7 @@ __all__ = [
     "is_skip",
     "log",
     "mark_fresh",
+    "pending_sessions",
     "registered_names",
     "result_of",
     "runner_key",
@@ -201,3 +204,66 @@ def guard_venv_creation(
     _create_venv.on_missing = on_missing_interpreter  # type: ignore[attr-defined]
     setattr(_create_venv, _WRAPPED, True)
     SessionRunner._create_venv = _create_venv  # type: ignore[method-assign,assignment]  # noqa: SLF001
+
+
+@dataclass(frozen=True)
+class PendingSession:
+    """A session nox will run later in this process, as far as creating its environment goes."""
+
+    name: str
+    """Its full name (``tests-3.12``)."""
+    base: str
+    """The name it was registered under (``tests``)."""
+    location: str
+    backend: str
+    """The first backend nox would use for it (``uv``, ``virtualenv``, ``none``...)."""
+    make_venv: Callable[[], Any]
+    """Build nox's environment object for it, exactly as nox would (not created yet)."""
+    nox_keeps: bool
+    """Whether nox will keep an existing folder for it (else it wipes it before the session)."""
+
+
+def pending_sessions(session: nox.Session) -> list[PendingSession]:
+    """The sessions still queued after ``session`` in this nox process, in the order they run.
+
+    nox builds the manifest (the selected sessions, ``requires=`` resolved) before the first
+    session starts, and consumes it one session at a time: what is left in its queue is what
+    this process will run next. A ``nox -j`` worker's manifest holds its own session only.
+    """
+    runner = getattr(session, "_runner", None)
+    queue = getattr(getattr(runner, "manifest", None), "_queue", None)
+    if not isinstance(queue, list):
+        return []
+    from nox.sessions import resolve_download_python, resolve_venv_backends  # noqa: PLC0415
+    from nox.virtualenv import get_virtualenv  # noqa: PLC0415
+
+    out: list[PendingSession] = []
+    for later in list(queue):
+        func = getattr(later, "func", None)
+        config = getattr(later, "global_config", None)
+        if func is None or config is None:
+            continue
+        backends = resolve_venv_backends(config, func)
+
+        def make(later: Any = later, func: Any = func, backends: list[str] = backends) -> Any:  # noqa: ANN401 - nox's objects
+            return get_virtualenv(
+                *backends,
+                download_python=resolve_download_python(later.global_config, func),
+                envdir=later.envdir,
+                reuse_existing=False,
+                interpreter=func.python,
+                venv_params=func.venv_params,
+            )
+
+        out.append(
+            PendingSession(
+                name=str(later.friendly_name),
+                base=str(later.name),
+                # nox's environments hold the absolute path (the session runs in its folder).
+                location=os.path.abspath(later.envdir),  # noqa: PTH100 - as nox: no symlinks resolved
+                backend=backends[0] if backends else "virtualenv",
+                make_venv=make,
+                nox_keeps=bool(later.reuse_existing_venv()),
+            )
+        )
+    return out

@@ -234,8 +234,21 @@ def _scoped(func: Callable[..., None]) -> Callable[..., None]:
     def run_session(*args: Any, **kwargs: Any) -> None:  # noqa: ANN401 - nox's signature
         from noxkit._session.run import session_scope  # noqa: PLC0415 - only when sessions run
 
-        with exit_on_error(), session_scope():
-            func(*args, **kwargs)
+        interrupted = True
+        try:
+            with exit_on_error(), session_scope():
+                func(*args, **kwargs)
+            interrupted = False
+        except Exception:
+            interrupted = False  # a failed session: nox goes on to the next one
+            raise
+        finally:
+            # After the run closed, so the wait is not counted as this session's time: nox
+            # prepares the next session's folder next, which must find its fill finished.
+            if args and not interrupted:
+                from noxkit._session.prefill import settle  # noqa: PLC0415
+
+                settle(args[0])
 
     return run_session
 

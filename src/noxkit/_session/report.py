@@ -29,7 +29,9 @@ from typing import TYPE_CHECKING
 from noxkit._errors import print_error
 from noxkit._formats.report import (
     SessionRecord,
+    critical_path,
     read_records,
+    render_critical_path,
     render_markdown,
     render_table,
     run_file,
@@ -93,6 +95,7 @@ def finish_run(
         "sessions": records,
         "verified": problem is None,
         **({"problem": problem} if problem else {}),
+        "critical_path": [r["session"] for r in critical_path(records)],
     }
     try:
         report.parent.mkdir(parents=True, exist_ok=True)
@@ -109,7 +112,9 @@ def finish_run(
     if page is not None:
         where += f"\nHTML report: {page}"
     if summary:
-        print(f"\nnoxkit run summary\n{render_table(records)}\n{where}", file=sys.stderr)  # noqa: T201
+        path_line = render_critical_path(records)
+        table = render_table(records) + (f"\n{path_line}" if path_line else "")
+        print(f"\nnoxkit run summary\n{table}\n{where}", file=sys.stderr)  # noqa: T201
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if step_summary:
         with contextlib.suppress(OSError), Path(step_summary).open("a", encoding="utf-8") as out:

@@ -14,6 +14,7 @@ CHOICE_KEYS = {
     "envs.reuse": schema.Reuse,
     "envs.when-busy": schema.WhenBusy,
     "envs.compile-bytecode": schema.CompileBytecode,
+    "envs.prefill": schema.Prefill,
     "lock.on-stale": schema.OnStale,
     "build.reproducible": schema.Reproducible,
     "venv-backend": schema.VenvBackend,

@@ -63,3 +63,52 @@ class TestRunReport:
         assert "| tests | success | 2.00s | 0.50s | 1.50s |" in _runreport.render_markdown(
             [rebuilt]
         )
+
+
+def _timed(name: str, start: float, duration: float) -> dict[str, object]:
+    return {"session": name, "start": start, "duration": duration}
+
+
+class TestCriticalPath:
+    def test_sequential_run_is_one_chain(self):
+        """In a sequential run every session waited for the one before: all are on the path."""
+        records = [_timed("lint", 100.0, 1.0), _timed("typecheck", 101.1, 3.0),
+                   _timed("tests", 104.2, 5.0)]  # fmt: skip
+        assert [r["session"] for r in _runreport.critical_path(records)] == [
+            "lint", "typecheck", "tests",
+        ]  # fmt: skip
+
+    def test_parallel_run_keeps_only_the_chain_that_ended_last(self):
+        """Under -j, sessions beside the longest chain are not on the critical path."""
+        records = [
+            _timed("tests", 100.0, 8.0),
+            _timed("lint", 100.1, 1.0),
+            _timed("typecheck", 101.2, 3.0),
+            _timed("coverage", 108.3, 2.0),
+        ]
+        assert [r["session"] for r in _runreport.critical_path(records)] == ["tests", "coverage"]
+
+    def test_sessions_of_one_process_stay_linked_across_a_wait(self):
+        """In one nox process the next session waited for the previous, however long the gap."""
+        records = [
+            {**_timed("lint", 100.0, 1.0), "pid": 7},
+            {**_timed("typecheck", 104.0, 2.0), "pid": 7},
+        ]
+        assert [r["session"] for r in _runreport.critical_path(records)] == ["lint", "typecheck"]
+
+    def test_a_long_gap_breaks_the_chain(self):
+        """A session that started long after another ended did not wait for it."""
+        records = [_timed("lint", 100.0, 1.0), _timed("tests", 110.0, 2.0)]
+        assert [r["session"] for r in _runreport.critical_path(records)] == ["tests"]
+
+    def test_rendered_line_names_the_chain_and_the_wall_time(self):
+        """The summary line: the chain with durations, its sum, and the run's wall time."""
+        records = [_timed("tests", 100.0, 8.0), _timed("lint", 100.1, 1.0),
+                   _timed("coverage", 108.2, 2.0)]  # fmt: skip
+        line = _runreport.render_critical_path(records)
+        assert line == "critical path: tests 8.00s -> coverage 2.00s = 10.00s of 10.20s wall"
+
+    def test_records_without_start_times_have_no_path(self):
+        """Records from an older noxkit (no start time) give no line rather than a wrong one."""
+        assert _runreport.critical_path([{"session": "lint", "duration": 1.0}]) == []
+        assert _runreport.render_critical_path([{"session": "lint", "duration": 1.0}]) is None

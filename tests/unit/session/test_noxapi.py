@@ -240,3 +240,36 @@ class TestVenvCreationGuard:
             assert isinstance(getattr(nox.sessions.SessionRunner, attribute, None), property), (
                 moved(f"SessionRunner.{attribute}", "guard_venv_creation")
             )
+
+
+class TestManifest:
+    @pytest.fixture(autouse=True)
+    def _own_registry(self, monkeypatch):
+        """Each test gets an empty nox registry; nox's own is put back after."""
+        monkeypatch.setattr(nox.registry, "_REGISTRY", {})
+
+    def test_pending_sessions_are_the_manifest_queue(self, tmp_path):
+        """``SessionRunner.manifest._queue`` holds what nox runs next; pending_sessions reads
+        it and builds each one's environment object the way nox's ``_create_venv`` does."""
+        import nox.manifest  # noqa: PLC0415 - the internal under test
+
+        first = nox.registry.session_decorator(_noop, name="first", venv_backend="uv")
+        second = nox.registry.session_decorator(_noop, name="second", venv_backend="uv")
+        config = _config(
+            reuse_venv="no", envdir=str(tmp_path / ".nox"), force_venv_backend=None,
+            default_venv_backend=None, download_python=None, noxfile=str(tmp_path / "noxfile.py"),
+            extra_pythons=None, force_pythons=None,
+        )  # fmt: skip
+        manifest = nox.manifest.Manifest({"first": first, "second": second}, config)
+        runner = next(manifest)
+        assert runner.name == "first", moved("Manifest iteration", "pending_sessions")
+        pending = noxapi.pending_sessions(nox.sessions.Session(runner))
+        assert [p.name for p in pending] == ["second"], moved("Manifest._queue", "pending_sessions")
+        (later,) = pending
+        assert later.base == "second"
+        assert later.backend == "uv"
+        assert later.location == str(tmp_path / ".nox" / "second")
+        assert later.nox_keeps is False, moved("SessionRunner.reuse_existing_venv", "pending")
+        venv = later.make_venv()
+        assert isinstance(venv, nox.virtualenv.VirtualEnv), moved("get_virtualenv", "pending")
+        assert venv.location == later.location

@@ -1,0 +1,243 @@
+"""Fill the environments of a run's later sessions in the background, while earlier ones run.
+
+Installing is mostly waiting: index round trips, the project's isolated editable build. A
+sequential ``nox -s lint typecheck tests coverage`` used to wait for each environment in turn,
+although nox knows every selected session before the first one starts. At the start of each
+noxkit session this module looks at what nox has queued after it
+(:func:`noxkit._session.noxapi.pending_sessions`) and fills those sessions' environments in
+background threads, under the same rules as a session filling its own
+(:mod:`noxkit._session.envs`):
+
+* the folder's lock is held for the whole fill, so the session waits for it rather than
+  seeing half an environment (and a fill never touches a folder somebody else holds);
+* a folder whose stamp already matches, where this run may keep it, is left alone;
+* the stamp is written last, only after the install succeeded, never after an interrupt, and
+  not when the folder was replaced meanwhile; a marker names the run that filled it, so the
+  session uses it even where reuse is off (it is as fresh as what the session would build).
+
+A session's end waits for the fill of the next session's folder: nox creates (or keeps) that
+folder before noxkit's code runs, so it must find a finished fill or none. Everything that is
+still filling when the process ends (a failed session with ``-x``, Ctrl-C) is stopped and
+left unstamped.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import shutil
+import subprocess
+import threading
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from noxkit._formats.envs import compare, fingerprint, read_stamp, reuse_allowed, scan_dist_info
+from noxkit._formats.envs import stamp as write_stamp
+from noxkit._formats.prefill import Queued, envs_to_fill, made_this_run, run_token, write_marker
+from noxkit._session import noxapi
+from noxkit._session.envs import EnvLock, compile_bytecode
+
+if TYPE_CHECKING:
+    import nox
+
+    from noxkit._plan.plan import Plan
+
+__all__ = ["Filler", "settle", "start"]
+
+
+@dataclass
+class _Job:
+    """One environment being filled: its thread, its installer process, how it ended."""
+
+    pending: noxapi.PendingSession
+    thread: threading.Thread | None = None
+    proc: subprocess.Popen[bytes] | None = None
+    outcome: str = "running"
+    done: threading.Event = field(default_factory=threading.Event)
+
+
+@dataclass
+class Filler:
+    """The background fills of one nox process's run (one per run, kept in a context var)."""
+
+    plan: Plan
+    token: str
+    allowed: bool
+    """Whether this run may keep an environment an earlier run stamped."""
+    jobs: dict[str, _Job] = field(default_factory=dict)
+    cancelled: threading.Event = field(default_factory=threading.Event)
+    guard: threading.Lock = field(default_factory=threading.Lock)
+    """Held while a job starts its installer or stamps, so cancelling never lands between."""
+
+    def launch(self, pending: noxapi.PendingSession) -> None:
+        """Start filling ``pending``'s folder in a background thread."""
+        job = _Job(pending)
+        job.thread = threading.Thread(
+            target=self._run, args=(job,), name=f"noxkit-prefill-{pending.name}", daemon=True
+        )
+        self.jobs[pending.location] = job
+        job.thread.start()
+
+    def _run(self, job: _Job) -> None:
+        try:
+            job.outcome = self._fill(job)
+        except Exception as exc:  # noqa: BLE001 - a failed fill only means the session fills itself
+            job.outcome = f"failed: {exc}"
+        finally:
+            job.done.set()
+
+    def _fill(self, job: _Job) -> str:
+        pending = job.pending
+        location = Path(pending.location)
+        lock = EnvLock(location)
+        try:
+            lock.acquire(wait=False)
+        except BlockingIOError:
+            return "busy"  # another run holds it: its session will wait for that one
+        try:
+            return self._fill_locked(job, location)
+        finally:
+            lock.release()
+
+    def _fingerprint(self, venv: Any, location: Path, base: str) -> dict[str, Any]:  # noqa: ANN401 - nox's VirtualEnv
+        return fingerprint(
+            self.plan,
+            location=location,
+            backend=str(getattr(venv, "venv_backend", "unknown")),
+            spec=self.plan.install_spec(base),
+            environ=os.environ,
+        )
+
+    def _fill_locked(self, job: _Job, location: Path) -> str:
+        pending = job.pending
+        venv = pending.make_venv()
+        found = read_stamp(location)
+        if not isinstance(found, str):
+            same = compare(found["fingerprint"], self._fingerprint(venv, location, pending.base))
+            if same is None and (self.allowed or made_this_run(location)):
+                return "kept"
+        shutil.rmtree(location, ignore_errors=True)
+        if self.cancelled.is_set():
+            return "cancelled"
+        venv.create()
+        identity = _cfg_identity(location)
+        failed = self._install(job, location)
+        if failed is not None:
+            return failed
+        fp = self._fingerprint(venv, location, pending.base)
+        installed = scan_dist_info(location)
+        with self.guard:
+            if self.cancelled.is_set():
+                return "cancelled"
+            if _cfg_identity(location) != identity:
+                return "replaced"  # somebody recreated the folder during the install
+            write_marker(location, self.token)
+            write_stamp(location, fp, installed)
+        return "filled"
+
+    def _install(self, job: _Job, location: Path) -> str | None:
+        """Run the installer call nox would make for the session; None when it succeeded."""
+        spec = self.plan.install_spec(job.pending.base)
+        uv = noxapi.find_uv() or "uv"
+        python = location / "bin" / "python"
+        command = [uv, "pip", "install", "--python", str(python), *spec.args]
+        env = dict(os.environ, VIRTUAL_ENV=str(location))
+        env["PATH"] = f"{location / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+        if compile_bytecode(self.plan):
+            env["UV_COMPILE_BYTECODE"] = "1"
+        with self.guard:
+            if self.cancelled.is_set():
+                return "cancelled"
+            job.proc = subprocess.Popen(
+                command,
+                cwd=self.plan.config.root,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+        _, errors = job.proc.communicate()
+        if job.proc.returncode != 0:
+            last = errors.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
+            return f"install failed ({last[0]})"
+        return None
+
+    def wait_for(self, location: str) -> str | None:
+        """Wait until the fill of ``location`` (if any) ended; how it ended."""
+        job = self.jobs.get(location)
+        if job is None:
+            return None
+        job.done.wait()
+        return job.outcome
+
+    def cancel(self) -> None:
+        """Stop every fill: no further installer starts, none stamps; running ones end."""
+        with self.guard:
+            self.cancelled.set()
+            procs = [job.proc for job in self.jobs.values() if job.proc is not None]
+        for proc in procs:
+            with contextlib.suppress(OSError):
+                proc.terminate()
+        for job in self.jobs.values():
+            if job.thread is not None:
+                job.thread.join(timeout=5)
+
+
+def _cfg_identity(location: Path) -> tuple[int, int] | None:
+    try:
+        info = (location / "pyvenv.cfg").stat()
+    except OSError:
+        return None
+    return (info.st_ino, info.st_mtime_ns)
+
+
+_FILLER: ContextVar[Filler | None] = ContextVar("noxkit_prefill", default=None)
+
+
+def _enabled(session: nox.Session, plan: Plan) -> bool:
+    if plan.config.settings.envs.prefill == "never" or plan.lockfile.is_file():
+        # Installs from the lock go through the session (hash checks, cache first): not here.
+        return False
+    return str(noxapi.global_option(session, "reuse_venv", "no") or "no") != "never"
+
+
+def start(session: nox.Session, plan: Plan) -> Filler | None:
+    """Start filling the environments of the sessions queued after ``session``."""
+    token = run_token(os.environ)
+    if token is None or not _enabled(session, plan):
+        return None
+    filler = _FILLER.get()
+    if filler is None or filler.plan is not plan:
+        global_reuse = str(noxapi.global_option(session, "reuse_venv", "no") or "no")
+        allowed = reuse_allowed(global_reuse, plan.config.settings.envs.reuse, os.environ)
+        filler = Filler(plan=plan, token=token, allowed=allowed)
+        _FILLER.set(filler)
+        atexit.register(filler.cancel)
+    pending = {
+        p.location: p
+        for p in noxapi.pending_sessions(session)
+        if p.nox_keeps and p.location not in filler.jobs
+    }
+    queued = [Queued(p.name, p.base, p.location, p.backend) for p in pending.values()]
+    current = getattr(noxapi.venv_of(session), "location", None)
+
+    def installs(base: str) -> bool:
+        row = plan.sessions.get(base)
+        return row is not None and bool(row.install.args)
+
+    for item in envs_to_fill(queued, current=current, installs=installs):
+        filler.launch(pending[item.location])
+    return filler
+
+
+def settle(session: nox.Session) -> None:
+    """At a session's end: wait for the fill of the folder nox prepares next."""
+    filler = _FILLER.get()
+    if filler is None:
+        return
+    upcoming = noxapi.pending_sessions(session)
+    if upcoming:
+        filler.wait_for(upcoming[0].location)

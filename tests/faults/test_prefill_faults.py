@@ -1,0 +1,111 @@
+"""Environments filled in the background, ahead of their session: interrupted, never trusted."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+TESTS_ENV = ".nox/tests-3-11"
+
+
+def _wait_for(predicate, timeout: float = 90, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def _session_processes(sid: int) -> list[int]:
+    """PIDs of the live processes in one session (the interrupted run's whole tree)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rpartition(")")[2].split()
+        if int(fields[3]) == sid and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+class TestInterruptDuringPrefill:
+    def test_ctrl_c_while_a_later_environment_fills_leaves_no_stamp_and_no_process(
+        self, make_project, tmp_path
+    ):
+        """Ctrl-C while `tests`' environment fills in the background during `lint`: exit 130,
+        no stray process, neither stamp nor prefill marker; the next run rebuilds it."""
+        project = make_project("slow-build")
+        marker = tmp_path / "building"
+        log = tmp_path / "run.log"
+        with log.open("w") as out:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "nox", "--non-interactive", "-s", "lint", "tests"],
+                cwd=project.path,
+                env=project.env({"SLOW_BUILD_MARKER": str(marker)}),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            # The project's build starts only in the background fill of `tests`' environment.
+            _wait_for(marker.exists, what="the background install to start")
+            assert "Running session tests" not in log.read_text(), log.read_text()
+            os.killpg(proc.pid, signal.SIGINT)
+            assert proc.wait(timeout=60) == 130, log.read_text()
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+        _wait_for(lambda: not _session_processes(proc.pid), timeout=10, what="no stray process")
+        assert not (project.path / TESTS_ENV / "noxkit-stamp.json").exists(), log.read_text()
+        assert not (project.path / TESTS_ENV / "noxkit-prefill").exists(), log.read_text()
+        again = project.nox("-s", "tests")
+        assert again.returncode == 0, again
+        assert "rebuilding tests-3.11: it has no stamp" in again.output, again
+
+
+class TestPrefill:
+    def test_later_sessions_find_their_environment_filled_by_this_run(self, make_project):
+        """`nox -s lint tests` with reuse off: `tests` uses the environment this run filled
+        while `lint` ran, and installs nothing itself."""
+        project = make_project("slow-build")
+        run = project.nox("--reuse-venv=no", "-s", "lint", "tests", env={"CI": "true"})
+        # The fixture's own lint findings fail `lint`; nox goes on to `tests`.
+        assert "Session tests-3.11 was successful" in run.output, run
+        assert "reusing tests-3.11: environment unchanged" in run.output, run
+        assert "starting tests-3.11 from a fresh environment" not in run.output, run
+        assert (project.path / TESTS_ENV / "noxkit-prefill").is_file()
+
+    def test_a_filled_environment_of_another_run_is_not_trusted_where_reuse_is_off(
+        self, make_project
+    ):
+        """In CI (reuse off) an environment an earlier run filled is built afresh."""
+        project = make_project("slow-build")
+        first = project.nox("-s", "lint", "tests", env={"CI": "true"})
+        assert "Session tests-3.11 was successful" in first.output, first
+        again = project.nox("-s", "tests", env={"CI": "true"})
+        assert again.returncode == 0, again
+        assert "starting tests-3.11 from a fresh environment" in again.output, again
+
+    def test_prefill_never_leaves_each_session_to_fill_its_own(self, make_project):
+        """`[tool.noxkit.envs] prefill = "never"`: no environment is filled ahead."""
+        project = make_project("slow-build")
+        with (project.path / "pyproject.toml").open("a", encoding="utf-8") as out:
+            out.write('\n[tool.noxkit.envs]\nprefill = "never"\n')
+        run = project.nox("-s", "lint", "tests", env={"CI": "true"})
+        assert "Session tests-3.11 was successful" in run.output, run
+        assert not (project.path / TESTS_ENV / "noxkit-prefill").exists()
+        assert re.search(r"tests-3\.11 +success .* fresh", run.output), run
