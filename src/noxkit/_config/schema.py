@@ -228,14 +228,15 @@ class CoverageConfig:
         None,
         "boolean",
         "Write `coverage.xml` into the output folder. Default: in CI (for the tools that read "
-        "it); locally with `nox -s coverage -- --xml`.",
+        "it); locally when asked, `nox -s coverage --no-dependencies -- --xml`.",
         "true",
     )
     html: bool | None = _key(
         None,
         "boolean",
         "Write an HTML report into the output folder. Default: in CI (an artifact to browse); "
-        "locally with `nox -s coverage -- --html`.",
+        "locally when asked, `nox -s coverage --no-dependencies -- --html` (from the last "
+        "run's data).",
         "true",
     )
     subprocess: bool = _key(

@@ -35,12 +35,14 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 from packaging.version import InvalidVersion, Version
 
 from noxkit._errors import ConfigError
+from noxkit._formats.coverage import project_coverage_config
 from noxkit._util import in_ci
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from noxkit._config.schema import CoverageCore
+    from noxkit._plan.plan import Plan
 
 __all__ = [
     "CoreChoice",
@@ -49,6 +51,9 @@ __all__ = [
     "RunSettings",
     "measuring",
     "parse_python",
+    "pinned_version",
+    "plan_measuring",
+    "run_settings",
     "select_core",
     "version_of",
 ]
@@ -139,6 +144,7 @@ class CoreChoice:
 
     core: Core
     reason: str
+    """Why: the facts that allow ``sysmon``, or what rules it out, or who asked."""
     env: Mapping[str, str] = field(default_factory=dict)
     """Set on the run (and inherited by its subprocesses); empty when nothing is needed."""
 
@@ -204,7 +210,7 @@ def _fallback(python: Interpreter | None, coverage: Version | None, reason: str)
     """The C tracer, forced where coverage.py would otherwise choose ``sysmon`` itself."""
     force = python is not None and _default_is_sysmon(python, coverage)
     env = {"COVERAGE_CORE": "ctrace"} if force else {}
-    return CoreChoice("ctrace", f"C tracer: {reason}", env)
+    return CoreChoice("ctrace", reason, env)
 
 
 def _asked(
@@ -214,11 +220,11 @@ def _asked(
     if core == "sysmon":
         why = _no_sysmon(python, coverage, settings, plugins_block=False)
         if why is not None:
-            return CoreChoice("ctrace", f"C tracer: {who} asks for sysmon, but {why}")
+            return CoreChoice("ctrace", f"{who} asks for sysmon, but {why}")
     known = _CORES.get(core)
     if known is not None:
-        return CoreChoice(known, f"{known}: {who}")
-    return CoreChoice("ctrace", f"ctrace: {who} names an unknown core {core!r}")
+        return CoreChoice(known, who)
+    return CoreChoice("ctrace", f"{who} names an unknown core {core!r}")
 
 
 def select_core(
@@ -239,7 +245,7 @@ def select_core(
             f"COVERAGE_CORE={outer} in the environment", outer, python, coverage, settings
         )
     if settings.timid:
-        return CoreChoice("pytrace", "pytrace: [run] timid = true")
+        return CoreChoice("pytrace", "[run] timid = true")
     if settings.core and (coverage is None or coverage >= _RC_CORE_COVERAGE):
         who = f"[run] core = {settings.core} in the project's coverage settings"
         return _asked(who, settings.core, python, coverage, settings)
@@ -249,7 +255,7 @@ def select_core(
     if why is not None:
         return _fallback(python, coverage, why)
     what = f"{python}, {_coverage_text(coverage)}, {settings.measures}"
-    return CoreChoice("sysmon", f"sys.monitoring ({what})", {"COVERAGE_CORE": "sysmon"})
+    return CoreChoice("sysmon", what, {"COVERAGE_CORE": "sysmon"})
 
 
 def version_of(text: str | None) -> Version | None:
@@ -340,3 +346,32 @@ def measuring(
         skipped=tuple(p for p in matrix if p not in chosen),
         reason=reason,
     )
+
+
+def pinned_version(specifier: str) -> Version | None:
+    """The version an ``==X`` tools requirement pins; None (a recent release) otherwise."""
+    text = specifier.strip()
+    if text.startswith("==") and "," not in text and "*" not in text:
+        return version_of(text[2:].strip())
+    return None
+
+
+def run_settings(plan: Plan) -> RunSettings:
+    """The project's ``[run]`` settings that decide the core, from the file coverage reads."""
+    return RunSettings.from_config(project_coverage_config(plan.config.root, plan.config.pyproject))
+
+
+def plan_measuring(plan: Plan, environ: Mapping[str, str]) -> Measuring:
+    """:func:`measuring` for a project's plan; ConfigError for a bad ``measure``."""
+    settings = plan.config.settings
+    try:
+        return measuring(
+            plan.project.pythons,
+            settings.coverage.measure,
+            run_settings(plan),
+            settings.coverage.core,
+            environ,
+            coverage=pinned_version(settings.tools.coverage),
+        )
+    except ConfigError as exc:
+        raise ConfigError(exc.message, path=str(plan.config.root / "pyproject.toml")) from None

@@ -130,7 +130,8 @@ def pytest(plan: Plan, *, measure: bool = True) -> Command:
 
 COVERAGE_REPORT_FLAGS = ("--xml", "--html")
 """Arguments of the ``coverage`` session that ask for a report noxkit does not write by
-default (``nox -s coverage -- --html``); every other argument goes to ``coverage report``."""
+default (``nox -s coverage --no-dependencies -- --html``); every other argument goes to
+``coverage report``."""
 
 
 def coverage_reports(

@@ -154,7 +154,7 @@ class TestCoverageReports:
         assert ran == ["combine", "xml", "html", "report"]
 
     def test_asked_locally(self, plan):
-        """`nox -s coverage -- --html` writes the HTML this once."""
+        """`nox -s coverage --no-dependencies -- --html` writes the HTML this once."""
         ran = [c[1] for c in commands.coverage(plan, {}, asked=["--html"])]
         assert ran == ["combine", "html", "report"]
 
