@@ -160,6 +160,12 @@ def _coverage_version(session: nox.Session, plan: Plan) -> str | None:
     return versions.get("coverage")
 
 
+def _log_header_line(session: nox.Session, plan: Plan, line: str) -> None:
+    """Log a line that belongs to the version header, and keep it in the run's record."""
+    session.log(line)
+    ensure_run(session, plan).record.header.append(line)
+
+
 def _coverage_env(session: nox.Session, plan: Plan, data_file: Path) -> tuple[bool, dict[str, str]]:
     """Whether this run measures, and the environment it measures with; logs which core.
 
@@ -171,11 +177,8 @@ def _coverage_env(session: nox.Session, plan: Plan, data_file: Path) -> tuple[bo
     except ConfigError as exc:
         raise fail(session, str(exc)) from None
     python = session.python if isinstance(session.python, str) else None
-    run = ensure_run(session, plan)
     if not measuring.measures(python):
-        line = coverage_line(None, measuring.reason, python)
-        session.log(line)
-        run.record.header.append(line)
+        _log_header_line(session, plan, coverage_line(None, measuring.reason, python))
         return False, {}
     location = getattr(noxapi.venv_of(session), "location", None)
     interpreter = parse_python(venv_python(location)[1]) or parse_python(python)
@@ -187,9 +190,7 @@ def _coverage_env(session: nox.Session, plan: Plan, data_file: Path) -> tuple[bo
         settings.core,
         os.environ,
     )
-    line = coverage_line(choice.core, choice.reason)
-    session.log(line)
-    run.record.header.append(line)
+    _log_header_line(session, plan, coverage_line(choice.core, choice.reason))
     data_file.parent.mkdir(parents=True)
     rcfile = _write_coverage_rc(plan)
     return True, {
@@ -201,6 +202,9 @@ def _coverage_env(session: nox.Session, plan: Plan, data_file: Path) -> tuple[bo
 
 def pytest(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()) -> None:
     """pytest under coverage: maxfail, a JUnit report, and coverage data for this run only.
+
+    Measured with the core :func:`noxkit._formats.cores.select_core` picks, or not at all on a
+    Python that ``[tool.noxkit.coverage] measure`` leaves out (plain pytest, no data).
 
     A run that collected no test fails, unless ``[tool.noxkit.tests] allow-no-tests``: a green
     run that tested nothing is how broken test discovery slips through CI.
