@@ -13,6 +13,7 @@ import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from pathlib import Path
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "digest_file",
     "digest_json",
     "dist_version",
+    "in_ci",
     "sha256_file",
     "sha256_hex",
 ]
@@ -90,3 +92,18 @@ def dist_version(dist: str, missing: str) -> str:
         return metadata.version(dist)
     except metadata.PackageNotFoundError:
         return missing
+
+
+_CI_VARIABLES = ("GITHUB_ACTIONS", "GITLAB_CI", "BUILDKITE", "TF_BUILD")
+
+
+def in_ci(environ: Mapping[str, str]) -> bool:
+    """True on a CI runner (``CI=true`` and the providers' own variables).
+
+    One answer for every layer: reuse (fresh environments in CI), the reports the `coverage`
+    session writes, and which Pythons measure coverage all ask it.
+    """
+    value = environ.get("CI", "").strip().lower()
+    if value and value not in {"0", "false", "no"}:
+        return True
+    return any(environ.get(name) for name in _CI_VARIABLES)

@@ -98,6 +98,7 @@ class TestTests:
     def test_writes_junit_and_measures_subprocesses(self, make_project):
         """tests writes JUnit XML per run, and coverage counts code run in a subprocess."""
         project = make_project("src-clean")
+        project.append("pyproject.toml", "\n[tool.noxkit.coverage]\nxml = true\nhtml = true\n")
         run = project.nox("-s", "tests", "coverage")
         assert run.returncode == 0, run
         junits = list((project.path / ".nox/noxkit/junit").glob("tests-*.xml"))
@@ -202,7 +203,7 @@ class TestFindings:
             '\n\ndef unused(x: int) -> int:\n    """Never called."""\n    return x * 2\n',
         )
         project.append("pyproject.toml", "\n[tool.noxkit.coverage]\nfail-under = 100\n")
-        run = project.nox("-s", "tests", "coverage")
+        run = project.nox("-s", "tests", "coverage", env={"CI": "true"})
         assert run.returncode == 1, run
         assert re.search(
             r"Coverage failure: total of \d+(\.\d+)? is less than fail-under=100", run.output
@@ -236,7 +237,10 @@ def _has_python(version: str) -> bool:
 def test_matrix_runs_each_python_and_coverage_combines_them(make_project):
     """tests runs once per Python; coverage combines the data of both runs."""
     project = make_project("src-clean")
-    project.append("pyproject.toml", '\n[tool.noxkit]\npython = ["3.11", "3.12"]\n')
+    project.append(
+        "pyproject.toml",
+        '\n[tool.noxkit]\npython = ["3.11", "3.12"]\n[tool.noxkit.coverage]\nmeasure = "all"\n',
+    )
     run = project.nox("-s", "tests", "coverage")
     assert run.returncode == 0, run
     assert "Session tests-3.11 was successful" in run.output, run

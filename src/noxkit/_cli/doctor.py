@@ -6,12 +6,23 @@ Built from the same plan the noxfile registers, so what it says is what nox will
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from noxkit._config.schema import iter_keys
+from noxkit._errors import ConfigError
+from noxkit._formats.cores import (
+    parse_python,
+    pinned_version,
+    plan_measuring,
+    run_settings,
+    select_core,
+)
+from noxkit._formats.header import coverage_line
+from noxkit._plan import commands
 from noxkit._version import __version__
 
 if TYPE_CHECKING:
@@ -30,6 +41,8 @@ class Diagnosis:
     sessions: list[dict[str, Any]]
     settings: list[dict[str, Any]]
     problems: list[str] = field(default_factory=list)
+    coverage: dict[str, Any] = field(default_factory=dict)
+    """Which Pythons measure, with which core and why, and which reports are written."""
 
     def as_json(self) -> dict[str, Any]:
         """The machine-readable form (``noxkit doctor --json``)."""
@@ -41,6 +54,7 @@ class Diagnosis:
             "sessions": self.sessions,
             "settings": self.settings,
             "problems": self.problems,
+            "coverage": self.coverage,
         }
 
 
@@ -128,6 +142,12 @@ def diagnose(plan: Plan) -> Diagnosis:
             "[tool.noxkit.typecheck] paths"
         )
     problems.extend(_lock_problems(plan))
+    coverage: dict[str, Any] = {}
+    if "tests" not in skipped:
+        try:
+            coverage = _coverage(plan)
+        except ConfigError as exc:
+            problems.append(exc.message)
     profile = plan.config.profile
     return Diagnosis(
         project=project.name or plan.config.root.name,
@@ -136,7 +156,38 @@ def diagnose(plan: Plan) -> Diagnosis:
         sessions=sessions,
         settings=values,
         problems=problems,
+        coverage=coverage,
     )
+
+
+def _coverage(plan: Plan) -> dict[str, Any]:
+    """How `tests` measures on each Python of the matrix, as the steps will decide it.
+
+    The core is predicted from the matrix version and the pinned coverage.py (a recent one
+    when not pinned); each run's log states the core that measured on the real interpreter.
+    """
+    settings = plan.config.settings
+    measuring = plan_measuring(plan, os.environ)
+    run = run_settings(plan)
+    pinned = pinned_version(settings.tools.coverage)
+    pythons = []
+    for python in plan.project.pythons:
+        entry: dict[str, Any] = {"python": python, "measures": measuring.measures(python)}
+        if entry["measures"]:
+            choice = select_core(
+                parse_python(python), pinned, run, settings.coverage.core, os.environ
+            )
+            entry |= {"core": choice.core, "reason": choice.reason}
+        else:
+            entry |= {"core": None, "reason": measuring.reason}
+        pythons.append(entry)
+    xml, html = commands.coverage_reports(plan, os.environ)
+    return {
+        "measure": settings.coverage.measure,
+        "reason": measuring.reason,
+        "pythons": pythons,
+        "reports": {"xml": xml, "html": html},
+    }
 
 
 def _python_text(python: object) -> str:
@@ -160,6 +211,16 @@ def render(diagnosis: Diagnosis) -> str:
         if session["installs_project"]:
             lines.append("    installs: the project")
         lines.extend(f"    runs: {' '.join(command)}" for command in session["commands"])
+    coverage = diagnosis.coverage
+    if coverage:
+        lines.append(f"\ncoverage ({coverage['reason']}):")
+        for entry in coverage["pythons"]:
+            core, reason = entry["core"], entry["reason"]
+            line = coverage_line(core, reason, entry["python"]).removeprefix("coverage: ")
+            lines.append(f"  tests-{entry['python']}: {line}")
+        reports = [name for name, wanted in coverage["reports"].items() if wanted]
+        written = " and ".join(reports) if reports else "no XML or HTML (-- --xml / --html)"
+        lines.append(f"  the coverage session writes: {written}, then the report")
     lines.append("\nconfiguration (value, then the layer that set it):")
     width = max(len(item["key"]) for item in diagnosis.settings)
     for item in diagnosis.settings:

@@ -28,6 +28,7 @@ __all__ = [
     "BuildConfig",
     "Config",
     "CoverageConfig",
+    "CoverageCore",
     "DocsConfig",
     "EnvsConfig",
     "Layer",
@@ -66,6 +67,8 @@ Reproducible: TypeAlias = Literal["warn", "fail", "off"]
 CompileBytecode: TypeAlias = Literal["auto", "always", "never"]
 Prefill: TypeAlias = Literal["auto", "never"]
 OnStale: TypeAlias = Literal["error", "warn"]
+CoverageCore: TypeAlias = Literal["auto", "sysmon", "ctrace"]
+"""How `tests` measures: coverage.py's sys.monitoring core, its C tracer, or noxkit's choice."""
 VenvBackend: TypeAlias = Literal[
     "uv", "virtualenv", "venv", "conda", "mamba", "micromamba", "rattler", "none"
 ]
@@ -227,13 +230,46 @@ class CoverageConfig:
         "90",
         minimum=0,
     )
-    xml: bool = _key(True, "boolean", "Write `coverage.xml` into the output folder.", "false")
-    html: bool = _key(True, "boolean", "Write an HTML report into the output folder.", "false")
+    xml: bool | None = _key(
+        None,
+        "boolean",
+        "Write `coverage.xml` into the output folder. Default: in CI (for the tools that read "
+        "it); locally when asked, `nox -s coverage --no-dependencies -- --xml`.",
+        "true",
+    )
+    html: bool | None = _key(
+        None,
+        "boolean",
+        "Write an HTML report into the output folder. Default: in CI (an artifact to browse); "
+        "locally when asked, `nox -s coverage --no-dependencies -- --html` (from the last "
+        "run's data).",
+        "true",
+    )
     subprocess: bool = _key(
         True,
         "boolean",
         "Measure Python subprocesses started by the tests too.",
         "false",
+    )
+    core: CoverageCore = _key(
+        "auto",
+        "string",
+        "What measures: `auto` picks coverage.py's sys.monitoring core wherever it measures "
+        "exactly what the C tracer does (CPython 3.12+, coverage.py 7.4+, no plugin, no dynamic "
+        "context, no greenlet/eventlet/gevent; branch coverage only from Python 3.14), else "
+        "the C tracer; `sysmon` also with plugins (that trace no files); `ctrace` always the C "
+        "tracer.",
+        '"ctrace"',
+        choices=CoverageCore,
+    )
+    measure: str = _key(
+        "auto",
+        "string",
+        "Which Pythons of the `tests` matrix measure; the others run plain pytest. `all`; "
+        "`one` (the newest where sys.monitoring measures, else the newest); a version "
+        '(`"3.12"`); `auto`: all in CI, and locally every Python where sys.monitoring '
+        "measures, else `one`.",
+        '"all"',
     )
 
 

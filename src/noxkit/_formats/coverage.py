@@ -12,10 +12,13 @@ from __future__ import annotations
 import configparser
 from typing import TYPE_CHECKING, Any
 
+from noxkit._util import digest_json
+
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
 
-__all__ = ["coverage_ini", "project_coverage_config"]
+__all__ = ["combine_inputs", "coverage_ini", "project_coverage_config"]
 
 _INI_FILES = ((".coveragerc", ""), ("setup.cfg", "coverage:"), ("tox.ini", "coverage:"))
 
@@ -86,3 +89,22 @@ def coverage_ini(
             lines.append(f"{key} = {text}\n")
         lines.append("\n")
     return "".join(lines)
+
+
+def combine_inputs(runs: Sequence[Path], rc_text: str) -> str:
+    """A digest of what ``coverage combine`` reads: each data file (name, size, mtime), the rc.
+
+    Equal digests mean combining again would write the same data, so the ``coverage`` session
+    skips it (``nox -s coverage -- --html`` after a run, or a second report). A file rewritten
+    within the clock's resolution keeps its mtime but not, in practice, its size and name:
+    coverage.py names every data file after the host, the process and a random number.
+    """
+    files = []
+    for run in sorted(runs):
+        for path in sorted(run.glob(".coverage*")):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            files.append([str(path), stat.st_size, stat.st_mtime_ns])
+    return digest_json({"rc": rc_text, "files": files})

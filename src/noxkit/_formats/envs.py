@@ -23,7 +23,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from noxkit._formats.installer import INSTALLER_SETTINGS
-from noxkit._util import atomic_write_text, digest, digest_file, digest_json
+from noxkit._util import atomic_write_text, digest, digest_file, digest_json, in_ci
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -48,8 +48,6 @@ __all__ = [
 STAMP_NAME = "noxkit-stamp.json"
 _STAMP_KIND = "noxkit-env-stamp"
 _STAMP_FORMAT = 1
-
-_CI_VARIABLES = ("CI", "GITHUB_ACTIONS", "GITLAB_CI", "BUILDKITE", "TF_BUILD")
 
 
 def _venv_cfg(location: Path) -> dict[str, str]:
@@ -350,14 +348,6 @@ def stamp(location: Path, fp: dict[str, Any], installed: list[list[str]]) -> Non
 
 
 # --- Deciding reuse -------------------------------------------------------------------------
-
-
-def in_ci(environ: Mapping[str, str]) -> bool:
-    """True on a CI runner (``CI=true`` and the providers' own variables)."""
-    value = environ.get("CI", "").strip().lower()
-    if value and value not in {"0", "false", "no"}:
-        return True
-    return any(environ.get(name) for name in _CI_VARIABLES[1:])
 
 
 def reuse_allowed(global_reuse: str, setting: str, environ: Mapping[str, str]) -> bool:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 __all__ = [
+    "coverage_line",
     "git_revision",
     "header_lines",
     "looks_secret",
@@ -129,3 +130,25 @@ def header_lines(
 
 def _inside_git(root: Path) -> bool:
     return any((parent / ".git").exists() for parent in root.parents)
+
+
+_CORE_NAMES = {
+    "sysmon": "sys.monitoring (core sysmon)",
+    "ctrace": "the C tracer (core ctrace)",
+    "pytrace": "the Python tracer (core pytrace)",
+}
+
+
+def coverage_line(core: str | None, reason: str, python: str | None = None) -> str:
+    """The header's ``coverage:`` line of a tests run: which core measured and why.
+
+    ``core`` None: this Python does not measure (plain pytest). Where a run falls back from
+    sys.monitoring the line says what ruled it out, so a slow run explains itself.
+    """
+    if core is None:
+        where = f" on Python {python}" if python else ""
+        return f"coverage: not measured{where}, plain pytest ({reason})"
+    name = _CORE_NAMES.get(core, f"core {core}")
+    if core == "sysmon":
+        return f"coverage: measured by {name}: {reason}"
+    return f"coverage: measured by {name}, not sys.monitoring: {reason}"

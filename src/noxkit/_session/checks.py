@@ -12,14 +12,23 @@ import shutil
 import sys
 import time
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nox.command import CommandFailed
 
 from noxkit._errors import ConfigError, fail
-from noxkit._formats.coverage import coverage_ini, project_coverage_config
+from noxkit._formats.cores import (
+    parse_python,
+    plan_measuring,
+    run_settings,
+    select_core,
+    version_of,
+)
+from noxkit._formats.coverage import combine_inputs, coverage_ini, project_coverage_config
 from noxkit._formats.coverage_data import measured_files
 from noxkit._formats.coverage_runs import mark_finished, refusal, unfinished_runs
+from noxkit._formats.envs import scan_dist_info
 from noxkit._formats.findings import (
     code_quality,
     detect_provider,
@@ -28,8 +37,10 @@ from noxkit._formats.findings import (
     merge_code_quality,
     mypy_findings,
 )
+from noxkit._formats.header import coverage_line, venv_python
 from noxkit._formats.shards import shard_request
 from noxkit._plan import commands
+from noxkit._session import noxapi
 from noxkit._session.coverage_tooling import pytest_cov_args
 from noxkit._session.run import ensure_run
 from noxkit._session.tools import run_command
@@ -37,7 +48,6 @@ from noxkit._util import atomic_write_text
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from pathlib import Path
 
     import nox
 
@@ -116,16 +126,19 @@ def mypy(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()) -> No
         raise fail(session, f"mypy found {len(findings)} problem(s)")
 
 
-def _write_coverage_rc(plan: Plan) -> Path:
-    """Write the coverage configuration atomically (parallel runs write the same content)."""
-    text = coverage_ini(
+def _coverage_rc_text(plan: Plan) -> str:
+    return coverage_ini(
         project_coverage_config(plan.config.root, plan.config.pyproject),
         packages=plan.project.packages,
         subprocess=plan.config.settings.coverage.subprocess,
     )
+
+
+def _write_coverage_rc(plan: Plan) -> Path:
+    """Write the coverage configuration atomically (parallel runs write the same content)."""
     path = plan.coverage_rcfile
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(path, text)
+    atomic_write_text(path, _coverage_rc_text(plan))
     return path
 
 
@@ -139,8 +152,62 @@ def _count_tests(junit: Path) -> int | None:
     return sum(int(s.get("tests", "0")) for s in suites)
 
 
+def _coverage_version(session: nox.Session, plan: Plan) -> str | None:
+    """The coverage.py installed in the session's environment (from its record, else files)."""
+    lease = ensure_run(session, plan).lease
+    installed = lease.installed if lease is not None else []
+    location = getattr(noxapi.venv_of(session), "location", None)
+    if not installed and location:
+        installed = scan_dist_info(Path(location))
+    versions = {name.lower().replace("_", "-"): version for name, version in installed}
+    return versions.get("coverage")
+
+
+def _log_header_line(session: nox.Session, plan: Plan, line: str) -> None:
+    """Log a line that belongs to the version header, and keep it in the run's record."""
+    session.log(line)
+    ensure_run(session, plan).record.header.append(line)
+
+
+def _coverage_env(session: nox.Session, plan: Plan, data_file: Path) -> tuple[bool, dict[str, str]]:
+    """Whether this run measures, and the environment it measures with; logs which core.
+
+    The core goes in ``COVERAGE_CORE`` of this run, not in the shared rc file: runs of
+    several Pythons share that file, and the core differs between them.
+    """
+    try:
+        measuring = plan_measuring(plan, os.environ)
+    except ConfigError as exc:
+        raise fail(session, str(exc)) from None
+    python = session.python if isinstance(session.python, str) else None
+    if not measuring.measures(python):
+        _log_header_line(session, plan, coverage_line(None, measuring.reason, python))
+        return False, {}
+    location = getattr(noxapi.venv_of(session), "location", None)
+    interpreter = parse_python(venv_python(location)[1]) or parse_python(python)
+    settings = plan.config.settings.coverage
+    choice = select_core(
+        interpreter,
+        version_of(_coverage_version(session, plan)),
+        run_settings(plan),
+        settings.core,
+        os.environ,
+    )
+    _log_header_line(session, plan, coverage_line(choice.core, choice.reason))
+    data_file.parent.mkdir(parents=True)
+    rcfile = _write_coverage_rc(plan)
+    return True, {
+        "COVERAGE_RCFILE": str(rcfile),
+        "COVERAGE_FILE": str(data_file),
+        **choice.env,
+    }
+
+
 def pytest(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()) -> None:
     """pytest under coverage: maxfail, a JUnit report, and coverage data for this run only.
+
+    Measured with the core :func:`noxkit._formats.cores.select_core` picks, or not at all on a
+    Python that ``[tool.noxkit.coverage] measure`` leaves out (plain pytest, no data).
 
     A run that collected no test fails, unless ``[tool.noxkit.tests] allow-no-tests``: a green
     run that tested nothing is how broken test discovery slips through CI.
@@ -150,14 +217,13 @@ def pytest(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()) -> 
     except ValueError as exc:
         raise fail(session, str(exc)) from None
     run_name = session.name + request.suffix
-    rcfile = _write_coverage_rc(plan)
     data_file = plan.coverage_file(run_name)
+    # A run that does not measure leaves no data either: an earlier run's would be stale.
     shutil.rmtree(data_file.parent, ignore_errors=True)
-    data_file.parent.mkdir(parents=True)
+    measure, env = _coverage_env(session, plan, data_file)
     junit = plan.junit_path(run_name)
     junit.parent.mkdir(parents=True, exist_ok=True)
     junit.unlink(missing_ok=True)
-    env = {"COVERAGE_RCFILE": str(rcfile), "COVERAGE_FILE": str(data_file)}
     env |= request.plugin_env(os.environ)
     durations = plan.config.root / plan.config.settings.tests.durations_file
     cov_args = pytest_cov_args(session, plan)
@@ -165,7 +231,7 @@ def pytest(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()) -> 
         run_command(
             session,
             plan,
-            commands.pytest(plan),
+            commands.pytest(plan, measure=measure),
             [*cov_args, *request.plugin_args(durations), *request.posargs],
             values={"session": run_name},
             env=env,
@@ -187,6 +253,9 @@ def pytest(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()) -> 
             "[tool.noxkit.tests] allow-no-tests = true"
         )
         raise fail(session, msg)
+    if not measure:
+        session.log(f"JUnit report: {junit}")
+        return
     if ran != 0 and not measured_files(data_file.parent.glob(".coverage*")):
         # A warning here (a run of a few selected tests may import nothing measured); the
         # `coverage` session refuses to report a total from it.
@@ -228,7 +297,7 @@ def coverage_report(session: nox.Session, plan: Plan, extra_args: Sequence[str] 
     if not runs:
         msg = (
             f"no coverage data in {data_dir}: run the tests first "
-            "(`nox -s tests coverage`), which write it"
+            f"(`nox -s tests coverage`), which write it{_measuring_hint(plan)}"
         )
         raise fail(session, msg)
     _refuse_unfinished(session, runs)
@@ -244,9 +313,33 @@ def coverage_report(session: nox.Session, plan: Plan, extra_args: Sequence[str] 
         raise fail(session, msg)
     session.log(f"combining coverage of: {described}")
     rcfile = _write_coverage_rc(plan)
-    env = {"COVERAGE_RCFILE": str(rcfile), "COVERAGE_FILE": str(plan.output_dir / ".coverage")}
-    *steps, report = commands.coverage(plan)
+    combined = plan.output_dir / ".coverage"
+    env = {"COVERAGE_RCFILE": str(rcfile), "COVERAGE_FILE": str(combined)}
+    asked = [a for a in extra_args if a in commands.COVERAGE_REPORT_FLAGS]
+    report_args = [a for a in extra_args if a not in commands.COVERAGE_REPORT_FLAGS]
+    combine, *writers, report = commands.coverage(plan, os.environ, asked)
     values = {"runs": [str(d) for d in runs]}
-    for command in steps:
+    # Combining again what was combined last time writes the same data: skip it.
+    stamp = plan.output_dir / "combined-inputs.sha256"
+    inputs = combine_inputs(runs, _coverage_rc_text(plan))
+    if combined.is_file() and stamp.is_file() and stamp.read_text(encoding="utf-8") == inputs:
+        session.log(f"coverage data unchanged since the last combine: reporting {combined}")
+    else:
+        stamp.unlink(missing_ok=True)
+        run_command(session, plan, combine, values=values, env=env, external="error")
+        atomic_write_text(stamp, inputs)
+    for command in writers:
         run_command(session, plan, command, values=values, env=env, external="error")
-    run_command(session, plan, report, extra_args, env=env, external="error")
+    run_command(session, plan, report, report_args, env=env, external="error")
+
+
+def _measuring_hint(plan: Plan) -> str:
+    """Where the tests matrix leaves some Pythons unmeasured, which ones do measure."""
+    try:
+        measuring = plan_measuring(plan, os.environ)
+    except ConfigError:
+        return ""
+    if not measuring.skipped or not measuring.pythons:
+        return ""
+    runs = " ".join(f"tests-{p}" for p in measuring.pythons)
+    return f"; only {runs} measure ({measuring.reason})"

@@ -34,3 +34,28 @@ class TestDoctor:
         assert any("Python 2.1 of the tests matrix" in p for p in diagnosis.problems)
         assert any("no test dependencies found" in p for p in diagnosis.problems)
         assert "problems (2):" in render(diagnosis)
+
+
+class TestDoctorCoverage:
+    def test_states_who_measures_and_with_which_core(self, tmp_path, monkeypatch):
+        """doctor shows, per Python, whether it measures, the core, and why (as the run will)."""
+        for name in ("CI", "GITHUB_ACTIONS", "GITLAB_CI", "COVERAGE_CORE"):
+            monkeypatch.delenv(name, raising=False)
+        root = _root(tmp_path, '[tool.noxkit]\npython = ["3.11", "3.12"]\n')
+        diagnosis = diagnose(build_plan(load_config(root)))
+        by_python = {e["python"]: e for e in diagnosis.coverage["pythons"]}
+        assert by_python["3.12"]["core"] == "sysmon"
+        assert not by_python["3.11"]["measures"]
+        assert diagnosis.coverage["reports"] == {"xml": False, "html": False}
+        text = render(diagnosis)
+        assert "tests-3.12: measured by sys.monitoring (core sysmon)" in text
+        assert "tests-3.11: not measured on Python 3.11, plain pytest" in text
+        assert diagnosis.as_json()["coverage"] == diagnosis.coverage
+
+    def test_bad_measure_is_a_problem(self, tmp_path):
+        """measure naming a Python outside the matrix is reported, not a crash."""
+        root = _root(
+            tmp_path, '[tool.noxkit]\npython = ["3.12"]\n[tool.noxkit.coverage]\nmeasure = "3.9"\n'
+        )
+        diagnosis = diagnose(build_plan(load_config(root)))
+        assert any("measure = '3.9'" in p for p in diagnosis.problems)

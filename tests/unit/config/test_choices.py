@@ -17,6 +17,7 @@ CHOICE_KEYS = {
     "envs.prefill": schema.Prefill,
     "lock.on-stale": schema.OnStale,
     "build.reproducible": schema.Reproducible,
+    "coverage.core": schema.CoverageCore,
     "venv-backend": schema.VenvBackend,
 }
 

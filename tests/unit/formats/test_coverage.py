@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import configparser
 
-from noxkit._formats.coverage import coverage_ini, project_coverage_config
+from noxkit._formats.coverage import combine_inputs, coverage_ini, project_coverage_config
 
 
 def _parse(text: str) -> configparser.RawConfigParser:
@@ -54,3 +54,31 @@ class TestCoverageConfig:
             "[metadata]\nname = x\n[coverage:report]\nshow_missing = true\n", encoding="utf-8"
         )
         assert project_coverage_config(tmp_path, {}) == {"report": {"show_missing": "true"}}
+
+
+class TestCombineInputs:
+    def _runs(self, tmp_path):
+        run = tmp_path / "tests-3.12"
+        run.mkdir()
+        (run / ".coverage.host.1.x").write_bytes(b"data")
+        return [run]
+
+    def test_same_inputs_same_digest(self, tmp_path):
+        """Nothing changed since the last combine: the digest says so, combine is skipped."""
+        runs = self._runs(tmp_path)
+        assert combine_inputs(runs, "rc") == combine_inputs(runs, "rc")
+
+    def test_a_new_data_file_changes_it(self, tmp_path):
+        """A rerun writes a data file of a new name: combine again."""
+        runs = self._runs(tmp_path)
+        before = combine_inputs(runs, "rc")
+        (runs[0] / ".coverage.host.2.y").write_bytes(b"more")
+        assert combine_inputs(runs, "rc") != before
+
+    def test_a_rewritten_file_or_rc_changes_it(self, tmp_path):
+        """A file rewritten (size, mtime) or other settings ([paths]) mean combine again."""
+        runs = self._runs(tmp_path)
+        before = combine_inputs(runs, "rc")
+        assert combine_inputs(runs, "rc [paths]") != before
+        (runs[0] / ".coverage.host.1.x").write_bytes(b"rewritten")
+        assert combine_inputs(runs, "rc") != before

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from noxkit._formats.header import header_lines, redact, relevant_environment, venv_python
+from noxkit._formats.header import (
+    coverage_line,
+    header_lines,
+    redact,
+    relevant_environment,
+    venv_python,
+)
 
 
 class TestRedaction:
@@ -51,3 +57,20 @@ class TestHeader:
         assert lines[0].endswith("session lint")
         assert "git: not a git checkout" in lines
         assert lines[-1] == "environment: CI=1 PIP_PASSWORD=***"
+
+
+class TestCoverageLine:
+    def test_sysmon(self):
+        """The header names the core that measured, and the facts that allowed it."""
+        line = coverage_line("sysmon", "CPython 3.12.1, coverage.py 7.17.5, line coverage")
+        assert line.startswith("coverage: measured by sys.monitoring (core sysmon)")
+
+    def test_fallback_says_why_not_sysmon(self):
+        """A run on the C tracer says what ruled sys.monitoring out."""
+        line = coverage_line("ctrace", "sys.monitoring needs Python 3.12+ (CPython 3.11.7)")
+        assert "C tracer (core ctrace), not sys.monitoring: sys.monitoring needs" in line
+
+    def test_not_measured(self):
+        """A Python that does not measure says so, and why."""
+        line = coverage_line(None, "measure = auto", "3.11")
+        assert line == "coverage: not measured on Python 3.11, plain pytest (measure = auto)"

@@ -139,3 +139,45 @@ class TestRender:
         """Only the given placeholders are filled: the report keeps the run-time ones."""
         command = ("x", "--cache={smoke-dir}/c", "{session}.xml")
         assert render(command, {"session": "s"}) == ["x", "--cache={smoke-dir}/c", "s.xml"]
+
+
+class TestCoverageReports:
+    """XML and HTML are written where something reads them: CI, or when asked."""
+
+    def test_locally_only_the_report(self, plan):
+        """Unset settings, no CI: combine and report, no XML or HTML to pay for."""
+        assert [c[1] for c in commands.coverage(plan, {})] == ["combine", "report"]
+
+    def test_in_ci_every_report(self, plan):
+        """In CI the XML feeds the provider's tools and the HTML becomes an artifact."""
+        ran = [c[1] for c in commands.coverage(plan, {"GITHUB_ACTIONS": "true"})]
+        assert ran == ["combine", "xml", "html", "report"]
+
+    def test_asked_locally(self, plan):
+        """`nox -s coverage --no-dependencies -- --html` writes the HTML this once."""
+        ran = [c[1] for c in commands.coverage(plan, {}, asked=["--html"])]
+        assert ran == ["combine", "html", "report"]
+
+    def test_settings_win(self, tmp_path):
+        """xml = false / html = true decide everywhere, CI or not."""
+        text = PYPROJECT.replace("fail-under = 90", "fail-under = 90\nxml = false\nhtml = true")
+        (tmp_path / "pyproject.toml").write_text(text, encoding="utf-8")
+        (tmp_path / "src" / "demo").mkdir(parents=True)
+        (tmp_path / "src" / "demo" / "__init__.py").write_text("", encoding="utf-8")
+        plan = load_plan(tmp_path)
+        for environ in ({}, {"CI": "true"}):
+            assert [c[1] for c in commands.coverage(plan, environ)] == [
+                "combine",
+                "html",
+                "report",
+            ]
+
+
+class TestPytestWithoutCoverage:
+    def test_same_pytest_without_coverage_run(self, plan):
+        """A Python that does not measure runs the same pytest line, from the environment."""
+        measured = commands.pytest(plan)
+        plain = commands.pytest(plan, measure=False)
+        assert measured[:3] == ("coverage", "run", "-m")
+        assert plain[:2] == ("python", "-m")
+        assert plain[2:] == measured[3:]

@@ -7,6 +7,7 @@ import sys
 import pytest
 
 from noxkit import ConfigError, build_plan, load_config
+from noxkit._plan.commands import coverage as coverage_commands
 from noxkit._plan.project import inspect_project
 
 
@@ -127,10 +128,10 @@ class TestPlan:
         assert not any(arg.startswith("--maxfail") for arg in command)
 
     def test_coverage_reports_last_with_floor(self, plan):
-        """combine, xml, html, then report with the floor (so reports exist when it fails)."""
-        commands = plan.coverage_commands()
+        """In CI: combine, xml, html, then report with the floor (reports exist when it fails)."""
+        commands = coverage_commands(plan, {"CI": "true"})
         assert [c[1] for c in commands] == ["combine", "xml", "html", "report"]
-        assert commands[-1] == ["coverage", "report", "--fail-under=90"]
+        assert commands[-1] == ("coverage", "report", "--fail-under=90")
         assert plan.sessions["coverage"].requires == ("tests",)
 
     def test_defaults_and_matrix(self, plan):
