@@ -39,11 +39,13 @@ def atomic_write_text(path: Path, text: str) -> None:
 
     The text goes to a hidden temporary file beside the target (same file system, so the
     rename is atomic), named with the process id so parallel sessions writing the same file
-    never share one; a failed write leaves no temporary file behind.
+    never share one; a failed write leaves no temporary file behind. Text that cannot be
+    UTF-8 (a lone surrogate from a non-UTF-8 argument or file name) is written escaped: data,
+    never a crash.
     """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_text(text, encoding="utf-8", errors="backslashreplace")
         tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -106,3 +106,12 @@ def test_util_imports_nothing_from_noxkit():
     modules += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
     assert modules
     assert not [m for m in modules if m.split(".")[0] == "noxkit"]
+
+
+def test_atomic_write_escapes_what_utf8_cannot_hold(tmp_path):
+    """A lone surrogate (a non-UTF-8 argument) is written escaped, never a UnicodeEncodeError."""
+    from noxkit._util import atomic_write_text  # noqa: PLC0415
+
+    target = tmp_path / "page.html"
+    atomic_write_text(target, "argv: \udcff")
+    assert target.read_text(encoding="utf-8") == "argv: \\udcff"

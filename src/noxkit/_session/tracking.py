@@ -22,6 +22,7 @@ from noxkit._formats.history import (
     read_history,
 )
 from noxkit._formats.htmlreport import render_html, render_trend_markdown
+from noxkit._util import atomic_write_text
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -85,9 +86,7 @@ def track_run(report: dict[str, Any], tracking: Tracking) -> tuple[Path | None, 
         page = tracking.output_dir / HTML_NAME
         text = render_html(runs, links=report_links(tracking.output_dir, page))
         try:
-            tmp = page.with_name(f".{page.name}.{os.getpid()}.tmp")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(page)
+            atomic_write_text(page, text)
         except OSError:
             page = None
     return page, render_trend_markdown(runs)
