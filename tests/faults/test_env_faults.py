@@ -8,40 +8,17 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from processes import session_processes, wait_for
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 pytestmark = pytest.mark.integration
 
 STAMP = ".nox/lint/noxkit-stamp.json"
-
-
-def _wait_for(predicate, timeout: float = 90, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    pytest.fail(f"timed out waiting for {what}")
-
-
-def _session_processes(sid: int) -> list[int]:
-    """PIDs of the live processes in one session (the interrupted run's whole tree)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # Fields after the command name (which may hold spaces) start with the state.
-        fields = stat.rpartition(")")[2].split()
-        if int(fields[3]) == sid and fields[0] != "Z":
-            found.append(int(entry.name))
-    return found
 
 
 def _spawn(project, args: list[str], log: Path, env: dict[str, str] | None = None):
@@ -130,10 +107,10 @@ class TestConcurrentRuns:
             {"SLOW_BUILD_MARKER": str(marker), "SLOW_BUILD_RELEASE": str(release)},
         )
         try:
-            _wait_for(marker.exists, what="the first run's install to start")
+            wait_for(marker.exists, what="the first run's install to start")
             second_log = tmp_path / "second.log"
             second = _spawn(project, ["-r", "-s", "tests"], second_log)
-            _wait_for(
+            wait_for(
                 lambda: "waiting for tests-3-11" in second_log.read_text(),
                 what="the second run to wait",
             )
@@ -160,7 +137,7 @@ class TestConcurrentRuns:
             {"SLOW_BUILD_MARKER": str(marker), "SLOW_BUILD_RELEASE": str(release)},
         )
         try:
-            _wait_for(marker.exists, what="the first run's install to start")
+            wait_for(marker.exists, what="the first run's install to start")
             project.append("pyproject.toml", '\n[tool.noxkit.envs]\nwhen-busy = "fail"\n')
             second = project.nox("-r", "-s", "tests", timeout=60)
             assert second.returncode == 1, second
@@ -183,14 +160,14 @@ class TestInterrupt:
         log = tmp_path / "run.log"
         proc = _spawn(project, ["-r", "-s", "tests"], log, {"SLOW_BUILD_MARKER": str(marker)})
         try:
-            _wait_for(marker.exists, what="the install to start")
+            wait_for(marker.exists, what="the install to start")
             # A terminal's Ctrl-C reaches the whole foreground process group.
             os.killpg(proc.pid, signal.SIGINT)
             assert proc.wait(timeout=60) == 130, log.read_text()
         finally:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
-        _wait_for(lambda: not _session_processes(proc.pid), timeout=10, what="no stray process")
+        wait_for(lambda: not session_processes(proc.pid), timeout=10, what="no stray process")
         assert not (project.path / ".nox/tests-3-11/noxkit-stamp.json").exists()
         again = project.nox("-r", "-s", "tests")
         assert again.returncode == 0, again
@@ -203,7 +180,7 @@ class TestInterrupt:
         log = tmp_path / "run.log"
         proc = _spawn(project, ["-s", "tests"], log, {"SLOW_BUILD_MARKER": str(marker)})
         try:
-            _wait_for(marker.exists, what="the install to start")
+            wait_for(marker.exists, what="the install to start")
             os.killpg(proc.pid, signal.SIGINT)
             assert proc.wait(timeout=60) == 130, log.read_text()
         finally:

@@ -7,39 +7,13 @@ import re
 import signal
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
+from processes import session_processes, wait_for
 
 pytestmark = pytest.mark.integration
 
 TESTS_ENV = ".nox/tests-3-11"
-
-
-def _wait_for(predicate, timeout: float = 90, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    pytest.fail(f"timed out waiting for {what}")
-
-
-def _session_processes(sid: int) -> list[int]:
-    """PIDs of the live processes in one session (the interrupted run's whole tree)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat.rpartition(")")[2].split()
-        if int(fields[3]) == sid and fields[0] != "Z":
-            found.append(int(entry.name))
-    return found
 
 
 class TestInterruptDuringPrefill:
@@ -62,14 +36,14 @@ class TestInterruptDuringPrefill:
             )
         try:
             # The project's build starts only in the background fill of `tests`' environment.
-            _wait_for(marker.exists, what="the background install to start")
+            wait_for(marker.exists, what="the background install to start")
             assert "Running session tests" not in log.read_text(), log.read_text()
             os.killpg(proc.pid, signal.SIGINT)
             assert proc.wait(timeout=60) == 130, log.read_text()
         finally:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
-        _wait_for(lambda: not _session_processes(proc.pid), timeout=10, what="no stray process")
+        wait_for(lambda: not session_processes(proc.pid), timeout=10, what="no stray process")
         assert not (project.path / TESTS_ENV / "noxkit-stamp.json").exists(), log.read_text()
         assert not (project.path / TESTS_ENV / "noxkit-prefill").exists(), log.read_text()
         again = project.nox("-s", "tests")

@@ -12,36 +12,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from processes import session_processes, wait_for
 
 pytestmark = pytest.mark.integration
-
-
-def _wait_for(predicate, timeout: float = 180, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    pytest.fail(f"timed out waiting for {what}")
-
-
-def _session_processes(sid: int) -> list[int]:
-    """Live processes of one session (nox was started as its leader)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rpartition(")")[2].split()
-        except OSError:
-            continue
-        if int(fields[3]) == sid and fields[0] != "Z":
-            found.append(int(entry.name))
-    return found
 
 
 def _spawn(project, args, log: Path, env=None):
@@ -73,7 +49,7 @@ class TestSigterm:
         log = tmp_path / "run.log"
         proc = _spawn(project, ["-s", "tests"], log)
         try:
-            _wait_for((project.path / "running").exists, what="pytest to run the paused test")
+            _wait((project.path / "running").exists, what="pytest to run the paused test")
             pytest_pid = int((project.path / "running").read_text())
             os.kill(proc.pid, signal.SIGTERM)  # nox alone, as a CI runner cancels
             assert proc.wait(timeout=60) == 143, log.read_text()
@@ -83,8 +59,8 @@ class TestSigterm:
         output = log.read_text()
         assert "SIGTERM received: the run is interrupted" in output, output
         assert "Traceback" not in output, output
-        _wait_for(lambda: not _alive(pytest_pid), timeout=5, what="pytest to be ended")
-        assert not _session_processes(proc.pid), output
+        _wait(lambda: not _alive(pytest_pid), timeout=5, what="pytest to be ended")
+        assert not session_processes(proc.pid), output
         report = json.loads(project.read(".nox/noxkit/run-report.json"))
         assert report["sessions"][0]["result"] == "interrupted", output
 
@@ -96,15 +72,20 @@ class TestSigterm:
         log = tmp_path / "run.log"
         proc = _spawn(project, ["-r", "-s", "tests"], log, {"SLOW_BUILD_MARKER": str(marker)})
         try:
-            _wait_for(marker.exists, what="the install to start")
+            _wait(marker.exists, what="the install to start")
             os.kill(proc.pid, signal.SIGHUP)
             assert proc.wait(timeout=60) == 129, log.read_text()
         finally:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
         assert "SIGHUP received: the run is interrupted" in log.read_text()
-        _wait_for(lambda: not _session_processes(proc.pid), timeout=5, what="no stray process")
+        _wait(lambda: not session_processes(proc.pid), timeout=5, what="no stray process")
         assert not (project.path / ".nox/tests-3-11/noxkit-stamp.json").exists()
         again = project.nox("-r", "-s", "tests")
         assert again.returncode == 0, again
         assert "rebuilding tests-3.11: it has no stamp" in again.output, again
+
+
+def _wait(predicate, timeout: float = 180, what: str = "condition") -> None:
+    """This file's runs install a lot: a longer default wait."""
+    wait_for(predicate, timeout, what)
