@@ -118,6 +118,7 @@ def history_entry(
         "lock": lock,
         "command": " ".join(str(a) for a in report.get("command", [])[1:]),
         "sessions": [_session_entry(r, run_start) for r in records],
+        "critical_path": list(report.get("critical_path") or []),
     }
 
 

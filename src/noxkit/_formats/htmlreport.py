@@ -15,6 +15,7 @@ import statistics
 from typing import TYPE_CHECKING, Any
 
 from noxkit._formats.history import digest_conflicts, find_regressions, session_names
+from noxkit._formats.report import critical_path as run_critical_path
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -47,23 +48,22 @@ def _end(session: dict[str, Any]) -> float:
     return float(session.get("start", 0.0)) + float(session.get("total", 0.0))
 
 
-def critical_path(sessions: list[dict[str, Any]], slack: float = 0.5) -> list[str]:
-    """The chain of sessions that ends last: each one started when the one before it ended.
+def critical_path(sessions: list[dict[str, Any]]) -> list[str]:
+    """The names on the run's critical path, by the run report's own rule.
 
-    Walks back from the session that finished last to the one that finished latest before it
-    started (within ``slack`` seconds); under ``nox -j`` that is what the run waited for.
+    A history entry's sessions start at 0.0 relative to the run; the report's rule reads a
+    start of 0 as "not timed", so every start is shifted by one second (order and gaps, all
+    the rule looks at, are unchanged).
     """
-    if not sessions:
-        return []
-    current = max(sessions, key=_end)
-    path = [current["name"]]
-    while True:
-        start = float(current.get("start", 0.0))
-        before = [s for s in sessions if s["name"] not in path and _end(s) <= start + slack]
-        if not before or start <= slack:
-            return path[::-1]
-        current = max(before, key=_end)
-        path.append(current["name"])
+    records = [
+        {
+            "session": s["name"],
+            "start": 1.0 + float(s.get("start", 0.0)),
+            "duration": float(s.get("total", 0.0)),
+        }
+        for s in sessions
+    ]
+    return [r["session"] for r in run_critical_path(records)]
 
 
 def _timeline(run: dict[str, Any]) -> str:
@@ -71,7 +71,7 @@ def _timeline(run: dict[str, Any]) -> str:
     if not sessions:
         return "<p>No session ran.</p>"
     span = max(0.001, *(_end(s) for s in sessions))
-    critical = set(critical_path(sessions))
+    critical = set(run.get("critical_path") or critical_path(sessions))
     label_w, chart_w, row_h = 170, 760, 26
     height = row_h * len(sessions) + 30
     parts = [

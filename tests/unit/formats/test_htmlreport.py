@@ -34,6 +34,13 @@ class TestCriticalPath:
         serial = [session("a", 0.0, 1.0), session("b", 1.0, 2.0), session("c", 3.0, 1.0)]
         assert critical_path(serial) == ["a", "b", "c"]
 
+    def test_the_run_report_path_is_used_when_recorded(self):
+        """A run whose report recorded its critical path is drawn with that path (one rule)."""
+        recorded = {**PARALLEL, "critical_path": ["lint"]}
+        page = render_html([recorded])
+        assert 'class="bar critical" data-session="lint"' in page
+        assert 'class="bar critical" data-session="tests"' not in page
+
 
 class TestPage:
     def test_self_contained(self):
