@@ -11,7 +11,11 @@ import pytest
 
 pytestmark = pytest.mark.integration
 
-SECRETS = {"SECRET_TOKEN": "s3", "GITHUB_TOKEN": "g3", "AWS_SECRET_ACCESS_KEY": "a3"}
+SECRETS = {
+    "SECRET_TOKEN": "value-of-secret-token-7f3a",
+    "GITHUB_TOKEN": "value-of-github-token-9c1e",
+    "AWS_SECRET_ACCESS_KEY": "value-of-aws-secret-2b8d",
+}
 RECORDER = """\
 import json, os, pathlib
 

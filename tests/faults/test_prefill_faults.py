@@ -59,7 +59,7 @@ class TestPrefill:
         run = project.nox("--reuse-venv=no", "-s", "lint", "tests", env={"CI": "true"})
         # The fixture's own lint findings fail `lint`; nox goes on to `tests`.
         assert "Session tests-3.11 was successful" in run.output, run
-        assert "reusing tests-3.11: environment unchanged" in run.output, run
+        assert "using tests-3.11: filled in the background during this run" in run.output, run
         assert "starting tests-3.11 from a fresh environment" not in run.output, run
         assert (project.path / TESTS_ENV / "noxkit-prefill").is_file()
 

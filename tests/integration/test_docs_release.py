@@ -101,13 +101,22 @@ class TestDocsSession:
         assert "undefined label: 'nowhere'" in run.output, run
 
     def test_project_without_docs_is_skipped_with_a_reason(self, make_project):
-        """No mkdocs.yml or conf.py: the session is skipped, not failed, and says why."""
+        """No mkdocs.yml or conf.py: the session is skipped, not failed, and says why.
+
+        A run of that session alone verified nothing, so it exits 1 with one line saying so
+        (issue 13: CI must not go green having checked nothing), unless the project allows it.
+        """
         project = make_project("src-clean")
         run = project.nox("-s", "docs")
-        assert run.returncode == 0, run
         assert (
             "Session docs skipped: no docs configuration found (looked for mkdocs.yml" in run.output
         )
+        assert run.returncode == 1, run
+        assert "every session was skipped, so nothing was verified: docs (" in run.output, run
+        project.append("pyproject.toml", "\n[tool.noxkit]\nallow-all-skipped = true\n")
+        allowed = project.nox("-s", "docs")
+        assert allowed.returncode == 0, allowed
+        assert "Session docs skipped" in allowed.output, allowed
 
     def test_docs_is_not_in_the_default_run(self, make_project):
         """`nox -l` lists docs and release as on-request sessions."""

@@ -88,6 +88,8 @@ def _env_note(record: dict[str, Any]) -> str:
         return ""
     if env.get("reused"):
         return "reused"
+    if env.get("prefilled"):
+        return "fresh (filled ahead)"
     reason = env.get("rebuild_reason")
     return f"rebuilt: {reason}" if reason else "fresh"
 

@@ -69,6 +69,8 @@ class Prepared:
     installed: list[list[str]] = field(default_factory=list)
     lock: EnvLock | None = None
     identity: tuple[int, int] | None = None
+    prefilled: bool = False
+    """Filled in the background by this very run (fresh, not a reuse of an earlier one)."""
 
 
 def _cfg_identity(location: Path) -> tuple[int, int] | None:
@@ -126,6 +128,7 @@ def prepare(
             *(a for a in spec.args if a not in again.fingerprint["requirements"]),
         ]
         again.reused = False
+        again.prefilled = False
         noxapi.mark_fresh(venv)  # the environment changes: -R must not skip this install
         return again
 
@@ -186,13 +189,21 @@ def _decide(
     else:
         reason = compare(found["fingerprint"], fp)
         # An environment this very run filled ahead of the session is as fresh as a rebuild.
-        if reason is None and (allowed or made_this_run(location)):
-            session.log(f"reusing {session.name}: environment unchanged since it was built")
+        prefilled = made_this_run(location)
+        if reason is None and (allowed or prefilled):
+            if prefilled:
+                installed_args = " ".join(spec.args)
+                session.log(
+                    f"using {session.name}: filled in the background during this run "
+                    f"(install {installed_args})"
+                )
+            else:
+                session.log(f"reusing {session.name}: environment unchanged since it was built")
             installed = found.get("installed")
             return Prepared(
-                location, reused=True, reason=None, fingerprint=fp,
+                location, reused=not prefilled, reason=None, fingerprint=fp,
                 installed=installed if isinstance(installed, list) else [],
-                identity=_cfg_identity(location),
+                identity=_cfg_identity(location), prefilled=prefilled,
             )  # fmt: skip
     fresh = not noxapi.was_reused(venv) and isinstance(found, str)
     if not fresh:

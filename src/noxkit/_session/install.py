@@ -72,7 +72,7 @@ def install(session: nox.Session, plan: Plan, *names: str) -> None:
     prepared = envs.prepare(session, run, spec, files=[plan.lockfile] if from_lock else [])
     if prepared is not None:
         envs.cache_bytecode(session, plan, prepared)
-    if prepared is not None and prepared.reused:
+    if prepared is not None and (prepared.reused or prepared.prefilled):
         _log_tools(session, spec.tool_names, prepared.installed)
         run.setup_done()
         return

@@ -94,6 +94,7 @@ class SessionRun:
             record.environment = {
                 "location": str(lease.location),
                 "reused": lease.reused,
+                "prefilled": lease.prefilled,
                 "rebuild_reason": lease.reason,
                 "python": facts.get("version"),
                 "backend": lease.fingerprint.get("backend"),

@@ -64,6 +64,13 @@ class TestRunReport:
             [rebuilt]
         )
 
+    def test_an_environment_filled_ahead_is_fresh_not_reused(self):
+        """An environment this run filled in the background is new: never shown as reused."""
+        filled = _session("tests", [])
+        filled["environment"].update(reused=False, prefilled=True)
+        (line,) = [ln for ln in _runreport.render_table([filled]).splitlines() if "tests" in ln]
+        assert line.endswith("fresh (filled ahead)"), line
+
 
 def _timed(name: str, start: float, duration: float) -> dict[str, object]:
     return {"session": name, "start": start, "duration": duration}
