@@ -254,6 +254,13 @@ class BuildConfig:
         "extensions and their sources.",
         '["*.so", "pkg/_version.py"]',
     )
+    twine_strict: bool = _key(
+        False,
+        "boolean",
+        "Run `twine check --strict`: also fail on warnings, such as a missing long description "
+        "(PyPI accepts one). Default: false; noxkit still says when the README is missing.",
+        "true",
+    )
 
 
 @dataclass(frozen=True)

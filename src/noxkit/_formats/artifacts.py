@@ -69,6 +69,8 @@ class Metadata:
     version: str
     requires_python: str | None
     license: str | None
+    long_description: bool = True
+    """Whether the metadata carries a long description (the README PyPI shows)."""
 
     def line(self) -> str:
         """One line for the session log."""
@@ -123,7 +125,7 @@ def read_metadata(wheel: Path) -> Metadata:
     text = _read_wheel_text(wheel, f"{info}/METADATA") if info else None
     if text is None:
         raise ValueError(f"{wheel.name} has no .dist-info/METADATA")
-    msg = Parser().parsestr(text, headersonly=True)
+    msg = Parser().parsestr(text)
     name, version = msg.get("Name"), msg.get("Version")
     if not name or not version:
         raise ValueError(f"{wheel.name}: METADATA lacks Name or Version")
@@ -135,6 +137,7 @@ def read_metadata(wheel: Path) -> Metadata:
         version=version,
         requires_python=msg.get("Requires-Python"),
         license=license_ or None,
+        long_description=bool(str(msg.get_payload() or "").strip() or msg.get("Description")),
     )
 
 
