@@ -497,8 +497,8 @@ class Settings:
     python: tuple[str, ...] | None = _key(
         None,
         "string or string list",
-        "Pythons of the `tests` matrix. Default: from the trove classifiers, "
-        "else the Python that runs nox.",
+        "Pythons of the `tests` matrix. Default: from the trove classifiers, else the oldest "
+        "Python `requires-python` allows (never the Python that runs nox).",
         '["3.11", "3.12", "3.13"]',
     )
     package: tuple[str, ...] | None = _key(
