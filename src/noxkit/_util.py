@@ -22,6 +22,7 @@ __all__ = [
     "digest_file",
     "digest_json",
     "dist_version",
+    "ignore_folder",
     "sha256_file",
     "sha256_hex",
 ]
@@ -90,3 +91,14 @@ def dist_version(dist: str, missing: str) -> str:
         return metadata.version(dist)
     except metadata.PackageNotFoundError:
         return missing
+
+
+def ignore_folder(folder: Path) -> None:
+    """Make git ignore ``folder`` (a ``.gitignore`` of ``*`` inside it), as nox does for ``.nox``.
+
+    noxkit's outputs (the dist folder, the docs site) must never dirty the tree: a dirty tree
+    blocks ``release`` and hides real changes in ``git status``. An existing file is kept.
+    """
+    marker = folder / ".gitignore"
+    if folder.is_dir() and not marker.exists():
+        marker.write_text("# Written by noxkit: this folder holds build outputs.\n*\n")

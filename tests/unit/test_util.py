@@ -106,3 +106,16 @@ def test_util_imports_nothing_from_noxkit():
     modules += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
     assert modules
     assert not [m for m in modules if m.split(".")[0] == "noxkit"]
+
+
+class TestIgnoreFolder:
+    def test_output_folder_is_ignored_by_git(self, tmp_path):
+        """A noxkit output folder gets a `.gitignore` of `*`; an existing one is kept."""
+        ignore_folder = _util.ignore_folder
+        ignore_folder(tmp_path)
+        assert (tmp_path / ".gitignore").read_text().splitlines()[-1] == "*"
+        (tmp_path / ".gitignore").write_text("mine\n")
+        ignore_folder(tmp_path)
+        assert (tmp_path / ".gitignore").read_text() == "mine\n"
+        ignore_folder(tmp_path / "absent")
+        assert not (tmp_path / "absent").exists()

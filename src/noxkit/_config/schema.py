@@ -63,7 +63,7 @@ Kind: TypeAlias = Literal[
 Reuse: TypeAlias = Literal["flag", "fingerprint"]
 WhenBusy: TypeAlias = Literal["wait", "fail"]
 CompileBytecode: TypeAlias = Literal["auto", "always", "never"]
-OnStale: TypeAlias = Literal["error", "warn"]
+OnStale: TypeAlias = Literal["auto", "refresh", "error", "warn"]
 VenvBackend: TypeAlias = Literal[
     "uv", "virtualenv", "venv", "conda", "mamba", "micromamba", "rattler", "none"
 ]
@@ -330,10 +330,12 @@ class LockConfig:
         "true",
     )
     on_stale: OnStale = _key(
-        "error",
+        "auto",
         "string",
-        'What a session does with a stale lock: `"error"` fails it, `"warn"` installs anyway.',
-        '"warn"',
+        'What a session does with a stale lock: `"refresh"` re-resolves it first (one line, '
+        'as `uv run` does), `"error"` fails the session, `"warn"` installs from it anyway; '
+        '`"auto"` refreshes locally and fails in CI, where a stale lock is a commit to fix.',
+        '"error"',
         choices=OnStale,
     )
     exclude_newer: str | None = _key(
@@ -431,7 +433,13 @@ class EnvsConfig:
 class ReleaseConfig:
     """The `release` session (see docs/release.md)."""
 
-    branch: str = _key("main", "string", "The only branch a release is made from.", '"trunk"')
+    branch: str | None = _key(
+        None,
+        "string",
+        "The only branch a release is made from. Default: the repository's default branch "
+        "(the remote's HEAD, else `init.defaultBranch` when it exists, else `main` or `master`).",
+        '"trunk"',
+    )
     tag_format: str = _key(
         "v{version}", "string", "The tag name; `{version}` is replaced.", '"release-{version}"'
     )

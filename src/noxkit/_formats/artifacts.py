@@ -34,6 +34,7 @@ __all__ = [
     "ManifestError",
     "Metadata",
     "artifact_project",
+    "artifact_version",
     "console_scripts",
     "parity_problems",
     "read_manifest",
@@ -301,6 +302,18 @@ def artifact_project(filename: str) -> str | None:
         stem = filename.removesuffix(".tar.gz")
         name, sep, _ = stem.rpartition("-")
         return canonicalize_name(name) if sep and name else None
+    return None
+
+
+def artifact_version(filename: str) -> str | None:
+    """The normalised version of a wheel or sdist file name (None: not an artifact)."""
+    try:
+        if filename.endswith(".whl"):
+            return str(parse_wheel_filename(filename)[1])
+        if filename.endswith(".tar.gz"):
+            return str(parse_sdist_filename(filename)[1])
+    except (InvalidWheelFilename, InvalidSdistFilename):
+        return None
     return None
 
 

@@ -39,6 +39,7 @@ from noxkit._formats.artifacts import (
 from noxkit._plan import commands
 from noxkit._session import noxapi
 from noxkit._session.tools import run_command
+from noxkit._util import ignore_folder
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -177,6 +178,7 @@ def build_dists(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()
         raise fail(session, msg)
     dist = dist_dir(plan)
     dist.mkdir(parents=True, exist_ok=True)
+    ignore_folder(dist)
     project = artifact_project(wheels[0].name)
     (dist / MANIFEST_NAME).unlink(missing_ok=True)
     for old in sorted(dist.iterdir()):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from packaging.utils import canonicalize_name
 
 from noxkit._errors import ConfigError, fail
 from noxkit._formats import lock as lockfile
+from noxkit._formats.envs import in_ci
 from noxkit._plan import commands
 from noxkit._session import noxapi
 from noxkit._session.tools import run_command
@@ -123,9 +125,15 @@ def install_from_lock(
     changes = lockfile.stale_changes(plan, lock)
     if changes is not None:
         message = lockfile.stale_message(_label(plan), changes)
-        if plan.config.settings.lock.on_stale != "warn":
+        policy = plan.config.settings.lock.on_stale
+        if policy == "auto":
+            policy = "error" if in_ci(os.environ) else "refresh"
+        if policy == "error":
             raise fail(session, message)
-        session.warn(f"{message} (installing from it anyway: on-stale = 'warn')")
+        if policy == "warn":
+            session.warn(f"{message} (installing from it anyway: on-stale = 'warn')")
+        else:
+            lock = _refresh(session, plan, changes)
     problem = _missing(plan, lock, spec)
     if problem:
         raise fail(session, f"{problem}; refresh it with `{lockfile.REFRESH}`")
@@ -145,6 +153,27 @@ def install_from_lock(
             args = ["--no-deps", *spec.project_args]
             _run_install(session, args, overrides, Path(tmp) / "project.log")
     session.log(f"installed from {_label(plan)} ({lock.digest}): {', '.join(spec.sessions)}")
+
+
+def _refresh(session: nox.Session, plan: Plan, changes: list[str]) -> lockfile.Lock:
+    """Re-resolve a stale lock with ``nox -s lock`` (as ``uv run`` refreshes ``uv.lock``).
+
+    One line says what changed and that the lockfile was rewritten (to commit); the lock
+    session's own log is shown only when it fails. Outside CI only, unless configured.
+    """
+    what = "; ".join(changes) or "the lock format changed"
+    command = [sys.executable, "-m", "nox", "--non-interactive", "-s", "lock"]
+    try:
+        session.run(*command, silent=True, log=False, external=True)
+    except CommandFailed:
+        message = f"{_label(plan)} is stale ({what}) and refreshing it failed"
+        raise fail(session, f"{message}; run `{lockfile.REFRESH}` to see why") from None
+    lock = _load(session, plan)
+    session.log(
+        f"{_label(plan)} was stale ({what}): refreshed it with `{lockfile.REFRESH}` "
+        "(commit it; [tool.noxkit.lock] on-stale)"
+    )
+    return lock
 
 
 def _from_cache(
