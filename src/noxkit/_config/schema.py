@@ -64,6 +64,7 @@ Reuse: TypeAlias = Literal["flag", "fingerprint"]
 WhenBusy: TypeAlias = Literal["wait", "fail"]
 CompileBytecode: TypeAlias = Literal["auto", "always", "never"]
 OnStale: TypeAlias = Literal["auto", "refresh", "error", "warn"]
+DownloadPython: TypeAlias = Literal["never", "auto", "always"]
 VenvBackend: TypeAlias = Literal[
     "uv", "virtualenv", "venv", "conda", "mamba", "micromamba", "rattler", "none"
 ]
@@ -417,6 +418,15 @@ class EnvsConfig:
         "once.",
         '"fail"',
         choices=WhenBusy,
+    )
+    download_python: DownloadPython = _key(
+        "never",
+        "string",
+        "Whether a missing Python is downloaded (nox's `--download-python`, which wins): "
+        "`never` skips its sessions at once with the reason, as an offline machine expects; "
+        "`auto` lets the backend fetch it; `always` uses a downloaded one.",
+        '"auto"',
+        choices=DownloadPython,
     )
     compile_bytecode: CompileBytecode = _key(
         "auto",

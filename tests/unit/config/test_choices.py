@@ -15,6 +15,7 @@ CHOICE_KEYS = {
     "envs.when-busy": schema.WhenBusy,
     "envs.compile-bytecode": schema.CompileBytecode,
     "lock.on-stale": schema.OnStale,
+    "envs.download-python": schema.DownloadPython,
     "venv-backend": schema.VenvBackend,
 }
 
