@@ -143,6 +143,9 @@ class CiJob:
     """What a combining job leaves for people to read (the HTML coverage report)."""
     coverage_xml: str | None = None
     """The combined Cobertura XML report a combining job writes."""
+    run_report: str | None = None
+    """The run report (JSON) the job's nox run writes: kept so `noxkit report diff` can
+    compare a laptop's run with CI's."""
 
     @property
     def matrix(self) -> bool:
@@ -183,11 +186,18 @@ def ci_pipeline(plan: Plan, options: CiOptions) -> CiPipeline:
     configured extra sessions), and a final ``coverage`` job that needs all of them.
     """
     out_dir = plan.config.settings.output_dir.rstrip("/")
+    report = plan.config.settings.report.json or f"{out_dir}/run-report.json"
     first: tuple[str, ...] = ("lock",) if options.lock else ()
     jobs: list[CiJob] = []
     if options.lock:
         jobs.append(
-            CiJob(name="lock", title="lock is fresh", stage="check", nox_args=("--", "--check"))
+            CiJob(
+                name="lock",
+                title="lock is fresh",
+                stage="check",
+                nox_args=("--", "--check"),
+                run_report=report,
+            )
         )
     for name, matrix in _jobs(plan):
         if matrix is None:
@@ -199,6 +209,7 @@ def ci_pipeline(plan: Plan, options: CiOptions) -> CiPipeline:
                     python=_host_python(plan, plan.sessions[name].python),
                     needs=first,
                     codequality=f"{out_dir}/codequality/{name}.json",
+                    run_report=report,
                 )
             )
             continue
@@ -212,6 +223,7 @@ def ci_pipeline(plan: Plan, options: CiOptions) -> CiPipeline:
                 needs=first,
                 keep=(f"{out_dir}/coverage/", f"{out_dir}/junit/"),
                 junit=f"{out_dir}/junit/*.xml",
+                run_report=report,
             )
         )
     jobs.append(
@@ -223,8 +235,10 @@ def ci_pipeline(plan: Plan, options: CiOptions) -> CiPipeline:
             nox_args=("--no-dependencies",),
             needs=tuple(job.name for job in jobs),
             combines=True,
-            publish=(f"{out_dir}/htmlcov/",),
+            # Every run's JUnit XML, gathered from the matrix, next to the HTML report.
+            publish=(f"{out_dir}/htmlcov/", f"{out_dir}/junit/"),
             coverage_xml=f"{out_dir}/coverage.xml",
+            run_report=report,
         )
     )
     return CiPipeline(
@@ -407,6 +421,23 @@ def _github_single_job(pipeline: CiPipeline, job: CiJob) -> list[str]:
         "    steps:",
         *_github_setup(pipeline, _q(job.python or pipeline.python)),
         f"      - run: {job.command()}",
+        *_github_run_report(job, job.name),
+    ]
+
+
+def _github_run_report(job: CiJob, artifact: str) -> list[str]:
+    """Upload the job's run report, whatever happened, for `noxkit report diff`."""
+    if job.run_report is None:
+        return []
+    return [
+        f"      - uses: {_ACTIONS['upload']}",
+        "        if: ${{ !cancelled() }}",
+        "        with:",
+        f"          name: run-report-{artifact}",
+        f"          path: {job.run_report}",
+        "          include-hidden-files: true",
+        "          if-no-files-found: ignore",
+        "          retention-days: 7",
     ]
 
 
@@ -448,7 +479,8 @@ def _github_matrix_job(pipeline: CiPipeline, job: CiJob) -> list[str]:
             "          if-no-files-found: warn",
             "          retention-days: 7",
         ]
-    return lines
+    run = f"{job.name}-{_GH_PYTHON}" + (f"-shard{_GH_SHARD}" if sharded else "")
+    return lines + _github_run_report(job, run)
 
 
 def _github_combining_job(pipeline: CiPipeline, job: CiJob) -> list[str]:
@@ -483,10 +515,11 @@ def _github_combining_job(pipeline: CiPipeline, job: CiJob) -> list[str]:
             f"          name: {job.name}-report",
             "          path: |",
             *(f"            {path}" for path in reports),
+            "          include-hidden-files: true",
             "          if-no-files-found: ignore",
             "          retention-days: 7",
         ]
-    return lines
+    return lines + _github_run_report(job, job.name)
 
 
 # GitLab CI: stages order the jobs, so only the combining job lists ``needs`` (which also
@@ -543,13 +576,12 @@ def _gitlab_single_job(job: CiJob) -> list[str]:
     if job.python is not None:
         lines += [f"  image: python:{job.python}"]
     lines += ["  script:", f"    - {job.command()}"]
-    if job.codequality:
-        lines += [
-            "  artifacts:",
-            "    when: always",
-            "    reports:",
-            f"      codequality: {job.codequality}",
-        ]
+    if job.codequality or job.run_report:
+        lines += ["  artifacts:", "    when: always", "    expire_in: 1 week"]
+        if job.run_report:
+            lines += ["    paths:", f"      - {job.run_report}"]
+        if job.codequality:
+            lines += ["    reports:", f"      codequality: {job.codequality}"]
     return lines
 
 
@@ -571,10 +603,11 @@ def _gitlab_matrix_job(job: CiJob) -> list[str]:
     if sharded:
         lines += [f'    - export {SHARD_ENV}="{job.shard_value(_GL_SHARD)}"']
     lines += [f"    - {job.command(_GL_PYTHON)}"]
-    if job.keep or job.junit:
+    kept = [*job.keep, *((job.run_report,) if job.run_report else ())]
+    if kept or job.junit:
         lines += ["  artifacts:", "    when: always", "    expire_in: 1 week"]
-        if job.keep:
-            lines += ["    paths:", *(f"      - {path}" for path in job.keep)]
+        if kept:
+            lines += ["    paths:", *(f"      - {path}" for path in kept)]
         if job.junit:
             lines += ["    reports:", f"      junit: {job.junit}"]
     return lines
@@ -592,10 +625,11 @@ def _gitlab_combining_job(job: CiJob) -> list[str]:
         f"    - {job.command()}",
         "  coverage: '/^TOTAL\\s.*\\s(\\d+(?:\\.\\d+)?)%$/'",
     ]
-    if job.publish or job.coverage_xml:
+    published = [*job.publish, *((job.run_report,) if job.run_report else ())]
+    if published or job.coverage_xml:
         lines += ["  artifacts:", "    when: always", "    expire_in: 1 week"]
-        if job.publish:
-            lines += ["    paths:", *(f"      - {path}" for path in job.publish)]
+        if published:
+            lines += ["    paths:", *(f"      - {path}" for path in published)]
         if job.coverage_xml:
             lines += [
                 "    reports:",
