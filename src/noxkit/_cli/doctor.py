@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from noxkit._config.schema import iter_keys
+from noxkit._plan.docs import find_docs
 from noxkit._version import __version__
 
 if TYPE_CHECKING:
     from noxkit._plan.plan import Plan
 
-__all__ = ["Diagnosis", "diagnose", "render"]
+__all__ = ["Diagnosis", "diagnose", "found_values", "render"]
 
 
 @dataclass(frozen=True)
@@ -92,11 +93,14 @@ def diagnose(plan: Plan) -> Diagnosis:
             }
         )
     values: list[dict[str, Any]] = []
+    found = found_values(plan)
     for dotted, _ in iter_keys():
         obj: Any = settings
         for part in dotted.split("."):
             obj = getattr(obj, part.replace("-", "_"))
         origin = plan.config.origins.get(dotted, "default")
+        if obj is None and dotted in found:
+            obj, origin = found[dotted]
         values.append({"key": dotted, "value": _jsonable(obj), "layer": origin})
 
     problems: list[str] = []
@@ -135,6 +139,46 @@ def diagnose(plan: Plan) -> Diagnosis:
     )
 
 
+def found_values(plan: Plan) -> dict[str, tuple[object, str]]:
+    """What noxkit found for the settings left unset, and where it found it.
+
+    Doctor shows these instead of a bare ``(automatic)``: the package, the Pythons, the test
+    dependencies and the docs are what a new user checks first.
+    """
+    project = plan.project
+    found: dict[str, tuple[object, str]] = {}
+    layout = ", ".join(project.package_paths) or "nothing found"
+    found["package"] = (list(project.packages), f"found: the project layout ({layout})")
+    found["python"] = (list(project.pythons), f"found: {project.python_source}")
+    found["typecheck.paths"] = (list(project.package_paths), "found: the package folders")
+    found["typecheck.python"] = ("the Python running nox", "found: nox")
+    groups = ", ".join(project.dependency_groups) or "none"
+    found["tests.groups"] = (
+        list(project.test_groups),
+        f"found: [dependency-groups] named test/tests (defined: {groups})",
+    )
+    found["tests.extras"] = (
+        list(project.test_extras),
+        "found: extras named test/tests, when no group matched",
+    )
+    site = find_docs(plan.config)
+    root = plan.config.root
+    if site is None:
+        found["docs.config"] = ("none", "found: no mkdocs.yml or Sphinx conf.py")
+    else:
+        where = site.config_file.relative_to(root).as_posix()
+        found["docs.config"] = (where, f"found: {site.generator}")
+        found["docs.output-dir"] = (
+            site.output_dir.relative_to(root).as_posix(),
+            f"found: {site.generator}'s default",
+        )
+    found["release.branch"] = (
+        "the repository's default branch",
+        "found: git, when release runs",
+    )
+    return found
+
+
 def _python_text(python: object) -> str:
     if python is None:
         return "nox's Python"
@@ -160,7 +204,7 @@ def render(diagnosis: Diagnosis) -> str:
     width = max(len(item["key"]) for item in diagnosis.settings)
     for item in diagnosis.settings:
         value = item["value"]
-        shown = "(automatic)" if value is None else json.dumps(value)
+        shown = "none" if value is None else json.dumps(value)
         lines.append(f"  {item['key']:<{width}} = {shown}  [{item['layer']}]")
     if diagnosis.problems:
         lines.append(f"\nproblems ({len(diagnosis.problems)}):")
