@@ -42,7 +42,7 @@ class TestReuse:
         assert project.nox("-s", "lint").returncode == 0
         again = project.nox("-s", "lint")
         assert again.returncode == 0, again
-        assert "starting lint from a fresh environment: reuse is off" in again.output, again
+        assert "rebuilding lint from scratch: noxkit's reuse is off" in again.output, again
         assert INSTALL_LINE.search(again.output), again
 
     def test_dependency_change_rebuilds_and_removed_package_is_gone(self, make_project):
@@ -80,7 +80,7 @@ class TestReuse:
         assert "reusing lint" in local.output, local
         ci = project.nox("-s", "lint", env={"CI": "true"})
         assert ci.returncode == 0, ci
-        assert "starting lint from a fresh environment: reuse is off" in ci.output, ci
+        assert "rebuilding lint from scratch: noxkit's reuse is off" in ci.output, ci
 
     def test_reused_environment_caches_bytecode_inside_itself(self, make_project):
         """Under PYTHONDONTWRITEBYTECODE, a reused environment caches bytecode in its own

@@ -276,9 +276,11 @@ def _decide(
         if allowed:
             session.log(f"rebuilding {session.name}: {reason}")
         else:
+            # nox may have just said "Reusing existing virtual environment": say what happens.
             session.log(
-                f"starting {session.name} from a fresh environment: reuse is off (`nox -r`, or "
-                '[tool.noxkit.envs] reuse = "fingerprint" turns it on)'
+                f"rebuilding {session.name} from scratch: noxkit's reuse is off, so the "
+                "environment nox kept is not trusted (`nox -r`, or [tool.noxkit.envs] reuse = "
+                '"fingerprint" turns it on)'
             )
         _recreate(venv, location)
         fp = current()  # the interpreter's facts belong to the new folder

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -150,8 +151,10 @@ def install_from_lock(
             Path(tmp) / "install.log",
         )
         if spec.install_project:
+            # The project is built from the tree, not taken from the cache: asking the cache
+            # first only fails when its build backend is not cached, and says nothing true.
             args = ["--no-deps", *spec.project_args]
-            _run_install(session, args, overrides, Path(tmp) / "project.log")
+            _run_install(session, args, overrides, Path(tmp) / "project.log", offline_first=False)
     session.log(f"installed from {_label(plan)} ({lock.digest}): {', '.join(spec.sessions)}")
 
 
@@ -183,27 +186,42 @@ def _from_cache(
 
     Asking the index costs a round trip per package even when every artifact is in uv's cache
     (about 0.3 s of a 0.35 s install here); with a lock the answer cannot change what is
-    installed, so the cache is asked first. False (nothing installed) on any cache miss.
+    installed, so the cache is asked first. uv runs directly, not through nox, so a cache
+    miss is one line of noxkit's, not nox's "Command ... failed" with uv's error. False
+    (nothing installed) on any cache miss.
     """
     if getattr(session, "venv_backend", None) != "uv":
         return False
+    uv, python = noxapi.find_uv(), shutil.which("python", path=session.bin)
+    if uv is None or python is None:
+        return False
+    environ = {k: v for k, v in os.environ.items() if env.get(k, v) is not None}
+    environ |= {k: v for k, v in env.items() if v is not None}
+    environ |= {"UV_OFFLINE": "1", "VIRTUAL_ENV": str(Path(python).parent.parent)}
+    command = [uv, "pip", "install", "--python", python, *args]
     with log.open("w+", encoding="utf-8") as out:
-        try:
-            session.install(*args, env={**env, "UV_OFFLINE": "1"}, stdout=out, silent=False)
-        except CommandFailed:
-            out.seek(0)
-            if lockfile.find_hash_mismatch(out.read()):
-                return False  # the online attempt reports it, and removes the environment
-            session.log("not every locked artifact is in uv's cache: downloading")
-            return False
-    return True
+        done = subprocess.run(
+            command, stdout=out, stderr=subprocess.STDOUT, env=environ, check=False
+        )
+        if done.returncode == 0:
+            return True
+        out.seek(0)
+        if lockfile.find_hash_mismatch(out.read()):
+            return False  # the online attempt reports it, and removes the environment
+    session.log("not every locked artifact is in uv's cache: downloading")
+    return False
 
 
 def _run_install(
-    session: nox.Session, args: list[str], env: dict[str, str | None], log: Path
+    session: nox.Session,
+    args: list[str],
+    env: dict[str, str | None],
+    log: Path,
+    *,
+    offline_first: bool = True,
 ) -> None:
     """One installer call, its output kept so a hash mismatch can be reported in one line."""
-    if _from_cache(session, args, env, log.with_suffix(".offline.log")):
+    if offline_first and _from_cache(session, args, env, log.with_suffix(".offline.log")):
         return
     with log.open("w+", encoding="utf-8") as out:
         try:
