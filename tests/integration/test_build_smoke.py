@@ -31,7 +31,7 @@ class TestCleanProjects:
         assert "Session smoke was successful" in run.output, run
         sums = project.read("dist/SHA256SUMS")
         assert re.search(rf"^[0-9a-f]{{64}}  {re.escape(wheel)}$", sums, re.MULTILINE), sums
-        assert "twine check --strict" in run.output, run
+        assert "twine check " in run.output, run
         assert re.search(rf"metadata: {package} \S+, requires-python >=3\.10, license", run.output)
         # Imported from site-packages, not from the checkout, and from outside it.
         assert re.search(rf"imported {package} from \S+/site-packages/{package}/", run.output)

@@ -8,6 +8,7 @@ the install path stays one small hook there.
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -151,10 +152,9 @@ def install_from_lock(
             Path(tmp) / "install.log",
         )
         if spec.install_project:
-            # The project is built from the tree, not taken from the cache: asking the cache
-            # first only fails when its build backend is not cached, and says nothing true.
+            # The project is built from the tree: offline, only its build backend can miss.
             args = ["--no-deps", *spec.project_args]
-            _run_install(session, args, overrides, Path(tmp) / "project.log", offline_first=False)
+            _run_install(session, args, overrides, Path(tmp) / "project.log", miss=_BACKEND_MISS)
     session.log(f"installed from {_label(plan)} ({lock.digest}): {', '.join(spec.sessions)}")
 
 
@@ -179,8 +179,16 @@ def _refresh(session: nox.Session, plan: Plan, changes: list[str]) -> lockfile.L
     return lock
 
 
+_MISS = "not every locked artifact is in uv's cache: downloading"
+_BACKEND_MISS = "the project's build backend is not in uv's cache: downloading it to build"
+
+
 def _from_cache(
-    session: nox.Session, args: list[str], env: dict[str, str | None], log: Path
+    session: nox.Session,
+    args: list[str],
+    env: dict[str, str | None],
+    log: Path,
+    miss: str = _MISS,
 ) -> bool:
     """Try the install with uv offline: exact pins with hashes need no index when cached.
 
@@ -199,6 +207,7 @@ def _from_cache(
     environ |= {k: v for k, v in env.items() if v is not None}
     environ |= {"UV_OFFLINE": "1", "VIRTUAL_ENV": str(Path(python).parent.parent)}
     command = [uv, "pip", "install", "--python", python, *args]
+    session.log(f"uv pip install {shlex.join(args)}  (offline: uv's cache first)")
     with log.open("w+", encoding="utf-8") as out:
         done = subprocess.run(
             command, stdout=out, stderr=subprocess.STDOUT, env=environ, check=False
@@ -208,7 +217,7 @@ def _from_cache(
         out.seek(0)
         if lockfile.find_hash_mismatch(out.read()):
             return False  # the online attempt reports it, and removes the environment
-    session.log("not every locked artifact is in uv's cache: downloading")
+    session.log(miss)
     return False
 
 
@@ -218,10 +227,10 @@ def _run_install(
     env: dict[str, str | None],
     log: Path,
     *,
-    offline_first: bool = True,
+    miss: str = _MISS,
 ) -> None:
     """One installer call, its output kept so a hash mismatch can be reported in one line."""
-    if offline_first and _from_cache(session, args, env, log.with_suffix(".offline.log")):
+    if _from_cache(session, args, env, log.with_suffix(".offline.log"), miss):
         return
     with log.open("w+", encoding="utf-8") as out:
         try:
