@@ -84,7 +84,7 @@ class TestGeneratedFiles:
         workflow = project.path / ".github/workflows/ci.yml"
         jobs = yaml.safe_load(workflow.read_text())["jobs"]
         assert next(iter(jobs)) == "lock"
-        assert jobs["lock"]["steps"][-2]["run"] == "nox -s lock -- --check"
+        assert jobs["lock"]["steps"][-1]["run"] == "nox -s lock -- --check"
         assert jobs["typecheck"]["needs"] == ["lock"]
         assert "hashFiles('noxkit.lock')" in workflow.read_text()
         zizmor = lint_tool(BIN / "zizmor", "--offline", "--no-progress", workflow)

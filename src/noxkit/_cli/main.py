@@ -156,6 +156,40 @@ def _add_report_parser(sub: Any) -> None:  # noqa: ANN401 - argparse's private s
     diff.add_argument("a", help="the first run report (JSON)")
     diff.add_argument("b", help="the second run report (JSON)")
     diff.set_defaults(func=_report_diff_command)
+    _add_history_parser(report_sub)
+
+
+def _add_history_parser(report_sub: Any) -> None:  # noqa: ANN401 - argparse's private type
+    history = report_sub.add_parser(
+        "history",
+        help="per-session durations over the last runs; flag regressions and drifting artifacts",
+        description="Exit 0, or 1 with --fail-on-regression when the latest run has a "
+        "regression or a revision and lock built different artifacts; 2 on a bad file.",
+    )
+    history.add_argument(
+        "file", nargs="?", help="the history (default: history.jsonl in the output folder)"
+    )
+    history.add_argument("-C", "--root", default=".", help="the project folder (default: .)")
+    history.add_argument("-n", "--last", type=int, default=10, help="runs shown (default: 10)")
+    history.add_argument(
+        "--factor", type=float, default=1.5, help="slower than FACTOR x the median (default 1.5)"
+    )
+    history.add_argument(
+        "--min-seconds", type=float, default=1.0, help="and by at least this much (default 1)"
+    )
+    history.add_argument(
+        "--fail-on-regression", action="store_true", help="exit 1 when the latest run regressed"
+    )
+    history.add_argument("--html", metavar="PATH", help="also write the HTML page here")
+    history.add_argument("--json", action="store_true", help="machine-readable output")
+    history.set_defaults(func=_report_history_command)
+
+
+def _report_history_command(args: argparse.Namespace) -> int:
+    """Trends and regressions from the run history."""
+    from noxkit._cli.history import history_command  # noqa: PLC0415
+
+    return history_command(args)
 
 
 def _report_diff_command(args: argparse.Namespace) -> int:

@@ -62,6 +62,7 @@ Kind: TypeAlias = Literal[
 # `choices=`; validation, doctor and the reference take the allowed values from the Literal.
 Reuse: TypeAlias = Literal["flag", "fingerprint"]
 WhenBusy: TypeAlias = Literal["wait", "fail"]
+Reproducible: TypeAlias = Literal["warn", "fail", "off"]
 CompileBytecode: TypeAlias = Literal["auto", "always", "never"]
 OnStale: TypeAlias = Literal["auto", "refresh", "error", "warn"]
 DownloadPython: TypeAlias = Literal["never", "auto", "always"]
@@ -261,6 +262,15 @@ class BuildConfig:
         "Run `twine check --strict`: also fail on warnings, such as a missing long description "
         "(PyPI accepts one). Default: false; noxkit still says when the README is missing.",
         "true",
+    )
+    reproducible: Reproducible = _key(
+        "warn",
+        "string",
+        "Build the sdist and wheel a second time (a copy of the tree at another path, another "
+        "umask) and compare them byte for byte: `warn` names what differs, `fail` also fails "
+        "the session, `off` skips the second build (it roughly doubles the build time).",
+        '"fail"',
+        choices=Reproducible,
     )
 
 
@@ -499,6 +509,20 @@ class ReportConfig:
         '"build/run-report.json"',
     )
     summary: bool = _key(True, "boolean", "Print the summary table when the run ends.", "false")
+    history: int = _key(
+        100,
+        "integer",
+        "How many runs `history.jsonl` in the output folder keeps (per session: durations, "
+        "environment, Python, artifacts); `0` keeps none.",
+        "500",
+        minimum=0,
+    )
+    html: bool = _key(
+        True,
+        "boolean",
+        "Write `report.html` (timeline, trends, reproducibility) into the output folder.",
+        "false",
+    )
 
 
 @dataclass(frozen=True)

@@ -103,6 +103,10 @@ def noxfile_deps(noxfile: Path) -> tuple[str, ...]:
     return _DEFAULT_DEPS
 
 
+# The run history (durations, reproducibility) lives in the output folder; CI keeps it per branch
+# and job between runs, and uploads it with the run report and the HTML page.
+_TRACKED = ("run-report.json", "report.html", "history.jsonl")
+
 Stage = Literal["check", "test", "report"]
 """When a job runs: checks first, then the test matrix, then the report that combines them."""
 
@@ -143,9 +147,9 @@ class CiJob:
     """What a combining job leaves for people to read (the HTML coverage report)."""
     coverage_xml: str | None = None
     """The combined Cobertura XML report a combining job writes."""
-    run_report: str | None = None
-    """The run report (JSON) the job's nox run writes: kept so `noxkit report diff` can
-    compare a laptop's run with CI's."""
+    tracks: bool = False
+    """Keeps noxkit's run history between runs (per branch and job) and uploads the run
+    report, the HTML page and the history (see :attr:`CiPipeline.tracked`)."""
 
     @property
     def matrix(self) -> bool:
@@ -178,6 +182,16 @@ class CiPipeline:
     shards: int = 1
     """The ``--shards`` the pipeline was generated with, for the regenerate command."""
 
+    @property
+    def history(self) -> str:
+        """The run history file a tracking job keeps between runs."""
+        return f"{self.output_dir}/history.jsonl"
+
+    @property
+    def tracked(self) -> tuple[str, ...]:
+        """What a tracking job uploads: the run report, its HTML page and the history."""
+        return tuple(f"{self.output_dir}/{name}" for name in _TRACKED)
+
 
 def ci_pipeline(plan: Plan, options: CiOptions) -> CiPipeline:
     """The CI job list for ``plan``: computed once here, rendered by each provider.
@@ -186,18 +200,11 @@ def ci_pipeline(plan: Plan, options: CiOptions) -> CiPipeline:
     configured extra sessions), and a final ``coverage`` job that needs all of them.
     """
     out_dir = plan.config.settings.output_dir.rstrip("/")
-    report = plan.config.settings.report.json or f"{out_dir}/run-report.json"
     first: tuple[str, ...] = ("lock",) if options.lock else ()
     jobs: list[CiJob] = []
     if options.lock:
         jobs.append(
-            CiJob(
-                name="lock",
-                title="lock is fresh",
-                stage="check",
-                nox_args=("--", "--check"),
-                run_report=report,
-            )
+            CiJob(name="lock", title="lock is fresh", stage="check", nox_args=("--", "--check"))
         )
     for name, matrix in _jobs(plan):
         if matrix is None:
@@ -209,7 +216,7 @@ def ci_pipeline(plan: Plan, options: CiOptions) -> CiPipeline:
                     python=_host_python(plan, plan.sessions[name].python),
                     needs=first,
                     codequality=f"{out_dir}/codequality/{name}.json",
-                    run_report=report,
+                    tracks=True,
                 )
             )
             continue
@@ -223,7 +230,7 @@ def ci_pipeline(plan: Plan, options: CiOptions) -> CiPipeline:
                 needs=first,
                 keep=(f"{out_dir}/coverage/", f"{out_dir}/junit/"),
                 junit=f"{out_dir}/junit/*.xml",
-                run_report=report,
+                tracks=True,
             )
         )
     jobs.append(
@@ -238,7 +245,7 @@ def ci_pipeline(plan: Plan, options: CiOptions) -> CiPipeline:
             # Every run's JUnit XML, gathered from the matrix, next to the HTML report.
             publish=(f"{out_dir}/htmlcov/", f"{out_dir}/junit/"),
             coverage_xml=f"{out_dir}/coverage.xml",
-            run_report=report,
+            tracks=True,
         )
     )
     return CiPipeline(
@@ -408,6 +415,41 @@ def _github_setup(pipeline: CiPipeline, python: str) -> list[str]:
     ]
 
 
+_GH_BRANCH = "${{ github.head_ref || github.ref_name }}"
+
+
+def _github_history(pipeline: CiPipeline, job: CiJob, key: str) -> list[str]:
+    """Restore this branch's and job's history; save it again under a new key at the end."""
+    if not job.tracks:
+        return []
+    prefix = f"noxkit-history-{_GH_BRANCH}-{key}-"
+    return [
+        f"      - uses: {_ACTIONS['cache']}",
+        "        with:",
+        f"          path: {pipeline.history}",
+        f"          key: {prefix}${{{{ github.run_id }}}}-${{{{ github.run_attempt }}}}",
+        f"          restore-keys: {prefix}",
+    ]
+
+
+def _github_report(pipeline: CiPipeline, job: CiJob, key: str) -> list[str]:
+    """Upload the run report, its HTML page and the history, whatever the outcome."""
+    if not job.tracks:
+        return []
+    return [
+        f"      - uses: {_ACTIONS['upload']}",
+        "        if: ${{ !cancelled() }}",
+        "        with:",
+        f"          name: run-report-{key}",
+        "          path: |",
+        *(f"            {path}" for path in pipeline.tracked),
+        # The output folder is hidden (.nox/): upload-artifact leaves it out unless told.
+        "          include-hidden-files: true",
+        "          if-no-files-found: ignore",
+        "          retention-days: 7",
+    ]
+
+
 def _github_needs(job: CiJob) -> list[str]:
     return [f"    needs: [{', '.join(job.needs)}]"] if job.needs else []
 
@@ -420,24 +462,9 @@ def _github_single_job(pipeline: CiPipeline, job: CiJob) -> list[str]:
         "    runs-on: ubuntu-latest",
         "    steps:",
         *_github_setup(pipeline, _q(job.python or pipeline.python)),
+        *_github_history(pipeline, job, job.name),
         f"      - run: {job.command()}",
-        *_github_run_report(job, job.name),
-    ]
-
-
-def _github_run_report(job: CiJob, artifact: str) -> list[str]:
-    """Upload the job's run report, whatever happened, for `noxkit report diff`."""
-    if job.run_report is None:
-        return []
-    return [
-        f"      - uses: {_ACTIONS['upload']}",
-        "        if: ${{ !cancelled() }}",
-        "        with:",
-        f"          name: run-report-{artifact}",
-        f"          path: {job.run_report}",
-        "          include-hidden-files: true",
-        "          if-no-files-found: ignore",
-        "          retention-days: 7",
+        *_github_report(pipeline, job, job.name),
     ]
 
 
@@ -458,9 +485,11 @@ def _github_matrix_job(pipeline: CiPipeline, job: CiJob) -> list[str]:
     ]
     if sharded:
         lines += [f"        shard: [{', '.join(str(i) for i in range(1, job.shards + 1))}]"]
+    key = f"{job.name}-{_GH_PYTHON}" + (f"-{_GH_SHARD}" if sharded else "")
     lines += [
         "    steps:",
         *_github_setup(pipeline, _GH_PYTHON),
+        *_github_history(pipeline, job, key),
         f"      - run: {job.command(_GH_PYTHON)}",
     ]
     if sharded:
@@ -479,8 +508,7 @@ def _github_matrix_job(pipeline: CiPipeline, job: CiJob) -> list[str]:
             "          if-no-files-found: warn",
             "          retention-days: 7",
         ]
-    run = f"{job.name}-{_GH_PYTHON}" + (f"-shard{_GH_SHARD}" if sharded else "")
-    return lines + _github_run_report(job, run)
+    return [*lines, *_github_report(pipeline, job, key)]
 
 
 def _github_combining_job(pipeline: CiPipeline, job: CiJob) -> list[str]:
@@ -498,6 +526,7 @@ def _github_combining_job(pipeline: CiPipeline, job: CiJob) -> list[str]:
         f"        if: ${{{{ {_ANY_JOB_NOT_PASSED} }}}}",
         "        run: exit 1",
         *_github_setup(pipeline, _q(job.python or pipeline.python)),
+        *_github_history(pipeline, job, job.name),
         f"      - uses: {_ACTIONS['download']}",
         "        with:",
         "          pattern: noxkit-*",
@@ -519,7 +548,7 @@ def _github_combining_job(pipeline: CiPipeline, job: CiJob) -> list[str]:
             "          if-no-files-found: ignore",
             "          retention-days: 7",
         ]
-    return lines + _github_run_report(job, job.name)
+    return [*lines, *_github_report(pipeline, job, job.name)]
 
 
 # GitLab CI: stages order the jobs, so only the combining job lists ``needs`` (which also
@@ -554,38 +583,43 @@ def render_gitlab(pipeline: CiPipeline) -> str:
         "    - |",
         f"      {pipeline.install}",
         "  cache:",
-        "    key:",
-        f"      files: [{pipeline.cache_key_file}]",
-        "      prefix: $CI_JOB_IMAGE",
-        "    paths: [.cache/pip, .cache/uv]",
+        "    - key:",
+        f"        files: [{pipeline.cache_key_file}]",
+        "        prefix: $CI_JOB_IMAGE",
+        "      paths: [.cache/pip, .cache/uv]",
+        "    # The run history, per branch and job, kept between pipelines.",
+        "    - key: noxkit-history-$CI_COMMIT_REF_SLUG-$CI_JOB_NAME_SLUG",
+        f"      paths: [{pipeline.history}]",
+        "      when: always",
         "",
     ]
-    return _document(lines, [_gitlab_job(job) for job in pipeline.jobs])
+    return _document(lines, [_gitlab_job(pipeline, job) for job in pipeline.jobs])
 
 
-def _gitlab_job(job: CiJob) -> list[str]:
+def _gitlab_job(pipeline: CiPipeline, job: CiJob) -> list[str]:
+    tracked = pipeline.tracked if job.tracks else ()
     if job.combines:
-        return _gitlab_combining_job(job)
+        return _gitlab_combining_job(job, tracked)
     if job.matrix:
-        return _gitlab_matrix_job(job)
-    return _gitlab_single_job(job)
+        return _gitlab_matrix_job(job, tracked)
+    return _gitlab_single_job(job, tracked)
 
 
-def _gitlab_single_job(job: CiJob) -> list[str]:
+def _gitlab_single_job(job: CiJob, tracked: tuple[str, ...]) -> list[str]:
     lines = [f"{job.name}:", "  extends: .noxkit", f"  stage: {job.stage}"]
     if job.python is not None:
         lines += [f"  image: python:{job.python}"]
     lines += ["  script:", f"    - {job.command()}"]
-    if job.codequality or job.run_report:
-        lines += ["  artifacts:", "    when: always", "    expire_in: 1 week"]
-        if job.run_report:
-            lines += ["    paths:", f"      - {job.run_report}"]
+    if job.codequality or tracked:
+        lines += ["  artifacts:", "    when: always"]
+        if tracked:
+            lines += ["    expire_in: 1 week", "    paths:", *(f"      - {p}" for p in tracked)]
         if job.codequality:
             lines += ["    reports:", f"      codequality: {job.codequality}"]
     return lines
 
 
-def _gitlab_matrix_job(job: CiJob) -> list[str]:
+def _gitlab_matrix_job(job: CiJob, tracked: tuple[str, ...]) -> list[str]:
     sharded = job.shards > 1
     lines = [
         f"{job.name}:",
@@ -603,17 +637,17 @@ def _gitlab_matrix_job(job: CiJob) -> list[str]:
     if sharded:
         lines += [f'    - export {SHARD_ENV}="{job.shard_value(_GL_SHARD)}"']
     lines += [f"    - {job.command(_GL_PYTHON)}"]
-    kept = [*job.keep, *((job.run_report,) if job.run_report else ())]
-    if kept or job.junit:
+    paths = (*job.keep, *tracked)
+    if paths or job.junit:
         lines += ["  artifacts:", "    when: always", "    expire_in: 1 week"]
-        if kept:
-            lines += ["    paths:", *(f"      - {path}" for path in kept)]
+        if paths:
+            lines += ["    paths:", *(f"      - {path}" for path in paths)]
         if job.junit:
             lines += ["    reports:", f"      junit: {job.junit}"]
     return lines
 
 
-def _gitlab_combining_job(job: CiJob) -> list[str]:
+def _gitlab_combining_job(job: CiJob, tracked: tuple[str, ...]) -> list[str]:
     lines = [
         f"{job.name}:",
         "  # The single required check: it runs only when every job above passed.",
@@ -625,11 +659,11 @@ def _gitlab_combining_job(job: CiJob) -> list[str]:
         f"    - {job.command()}",
         "  coverage: '/^TOTAL\\s.*\\s(\\d+(?:\\.\\d+)?)%$/'",
     ]
-    published = [*job.publish, *((job.run_report,) if job.run_report else ())]
-    if published or job.coverage_xml:
+    paths = (*job.publish, *tracked)
+    if paths or job.coverage_xml:
         lines += ["  artifacts:", "    when: always", "    expire_in: 1 week"]
-        if published:
-            lines += ["    paths:", *(f"      - {path}" for path in published)]
+        if paths:
+            lines += ["    paths:", *(f"      - {path}" for path in paths)]
         if job.coverage_xml:
             lines += [
                 "    reports:",

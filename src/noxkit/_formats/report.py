@@ -51,6 +51,13 @@ class SessionRecord:
     commands: list[list[str]] = field(default_factory=list)
     """The distinct tool commands the session ran, in order, as ``noxkit doctor`` shows them
     (``{session}`` filled in; other run-time values left as placeholders)."""
+    start: float = 0.0
+    """Wall-clock start (seconds since the epoch): where the session's bar begins."""
+    tests: int | None = None
+    artifacts: dict[str, str] = field(default_factory=dict)
+    """Artifacts the session built: file name -> SHA-256."""
+    reproducible: list[dict[str, Any]] = field(default_factory=list)
+    """One comparison per artifact built twice (see :mod:`noxkit._formats.repro`)."""
 
     def as_json(self) -> dict[str, Any]:
         """The record as one line of the run's record file."""

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from noxkit._session.build import (
     build_dists,
     check_dists,
+    check_reproducible,
     smoke,
     smoke_folder,
     verified_artifacts,
@@ -67,6 +68,7 @@ def _build(session: nox.Session, plan: Plan) -> None:
     install(session, plan, "build")
     artifacts = build_dists(session, plan, session.posargs)
     check_dists(session, plan, artifacts)
+    check_reproducible(session, plan, artifacts, session.posargs)
     write_sha256sums(session, plan, artifacts)
 
 

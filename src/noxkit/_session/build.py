@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shlex
 import shutil
 import tempfile
@@ -36,13 +37,22 @@ from noxkit._formats.artifacts import (
     wheel_problems,
     write_manifest,
 )
+from noxkit._formats.repro import (
+    ArchiveComparison,
+    compare_archives,
+    current_umask,
+    hints,
+    other_umask,
+    source_date_epoch,
+)
 from noxkit._plan import commands
 from noxkit._session import noxapi
+from noxkit._session.run import ensure_run
 from noxkit._session.tools import run_command
-from noxkit._util import ignore_folder
+from noxkit._util import ignore_folder, sha256_file
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
     import nox
 
@@ -52,6 +62,7 @@ __all__ = [
     "Artifacts",
     "build_dists",
     "check_dists",
+    "check_reproducible",
     "dist_dir",
     "smoke",
     "smoke_folder",
@@ -159,6 +170,26 @@ def _build(session: nox.Session, plan: Plan, extra_args: Sequence[str]) -> None:
     run_command(session, plan, command, extra_args, external="error")
 
 
+def _second_build_command(
+    session: nox.Session, plan: Plan, out: Path, source: Path
+) -> tuple[list[str], bool]:
+    """The plan's build command pointed at a copy of the tree and another output folder.
+
+    Returns the command and whether it runs from outside the environment (nox's own uv).
+    """
+    backend = str(session.venv_backend)
+    swap = {str(plan.build_staging): str(out), str(plan.config.root): str(source)}
+    command = [swap.get(word, word) for word in commands.build_frontend(plan, backend)]
+    if commands.uses_uv_build(backend):
+        python = shutil.which("python", path=session.bin) or "python"
+        command = [
+            noxapi.find_uv() or "uv",
+            *(python if w == "{python}" else w for w in command[1:]),
+        ]
+        return command, True
+    return command, False
+
+
 def build_dists(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()) -> Artifacts:
     """Build the sdist and wheel with an isolated PEP 517 build into the dist folder.
 
@@ -167,6 +198,7 @@ def build_dists(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()
     describes them, and moves the new pair in.
     """
     _require_backend(session, plan)
+    _set_source_date_epoch(session, plan)
     staging = plan.build_staging
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -189,7 +221,114 @@ def build_dists(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()
     sdist = Path(shutil.move(sdists[0], dist / sdists[0].name))
     shutil.rmtree(staging, ignore_errors=True)
     session.log(f"built {sdist.name} and {wheel.name} into {dist}")
+    ensure_run(session, plan).record.artifacts = {p.name: sha256_file(p) for p in (sdist, wheel)}
     return Artifacts(wheel=wheel, sdist=sdist)
+
+
+def _set_source_date_epoch(session: nox.Session, plan: Plan) -> None:
+    """Every timestamp the backend writes comes from the last commit, not from the clock."""
+    environ = {**os.environ, **{k: v for k, v in session.env.items() if v is not None}}
+    epoch, origin = source_date_epoch(plan.config.root, environ)
+    session.env["SOURCE_DATE_EPOCH"] = str(epoch)
+    session.log(f"SOURCE_DATE_EPOCH={epoch} ({origin})")
+
+
+def _copy_ignore(root: Path, top_level: frozenset[str]) -> Callable[[str, list[str]], set[str]]:
+    """What the second build leaves behind: build output, environments, caches."""
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        skipped = {
+            n
+            for n in names
+            if n == "__pycache__"
+            or n.endswith(".egg-info")
+            or (n.startswith(".") and n.endswith("_cache"))
+        }
+        if Path(folder) == root:
+            skipped |= top_level.intersection(names)
+        return skipped
+
+    return ignore
+
+
+def check_reproducible(
+    session: nox.Session, plan: Plan, artifacts: Artifacts, extra_args: Sequence[str] = ()
+) -> list[ArchiveComparison]:
+    """Build the artifacts again in a clean copy of the tree and compare them byte for byte.
+
+    The copy lives at another path and builds under another umask, the usual ways a build
+    leaks its circumstances into the archives. Each artifact that differs is explained member
+    by member (timestamps, order, permissions, content); ``[tool.noxkit.build] reproducible``
+    makes that a warning (``warn``, the default) or a failure (``fail``), or skips the check.
+    """
+    mode = plan.config.settings.build.reproducible
+    if mode == "off":
+        session.log('reproducibility not checked ([tool.noxkit.build] reproducible = "off")')
+        return []
+    root = plan.config.root
+    top = frozenset(
+        {
+            ".nox",
+            ".venv",
+            "venv",
+            "build",
+            Path(plan.config.settings.build.dist_dir).parts[0],
+            Path(plan.config.settings.output_dir).parts[0],
+        }
+    )
+    firsts = [artifacts.sdist, artifacts.wheel] if artifacts.sdist else [artifacts.wheel]
+    with tempfile.TemporaryDirectory(prefix="noxkit-repro-") as tmp:
+        copy = Path(tmp) / "second-build" / root.name
+        shutil.copytree(root, copy, symlinks=True, ignore=_copy_ignore(root, top))
+        out = Path(tmp) / "out"
+        command, outside = _second_build_command(session, plan, out, copy)
+        umask = other_umask(current_umask())
+        session.log(f"second build, to check reproducibility: {copy} with umask {umask:03o}")
+        previous = os.umask(umask)
+        try:
+            session.run(*command, *extra_args, external=True if outside else "error", silent=True)
+        finally:
+            os.umask(previous)
+        comparisons = []
+        for first in firsts:
+            second = out / first.name
+            if not second.is_file():
+                built = ", ".join(p.name for p in out.iterdir()) or "nothing"
+                raise fail(session, f"the second build made no {first.name} (it made: {built})")
+            digests = (sha256_file(first), sha256_file(second))
+            comparisons.append(compare_archives(first.name, first, second, digests))
+    ensure_run(session, plan).record.reproducible = [c.as_json() for c in comparisons]
+    _report_reproducibility(session, mode, comparisons)
+    return comparisons
+
+
+def _report_reproducibility(
+    session: nox.Session, mode: str, comparisons: Sequence[ArchiveComparison]
+) -> None:
+    differing = [c for c in comparisons if not c.identical]
+    for comparison in comparisons:
+        if comparison.identical:
+            session.log(f"reproducible: {comparison.name} (sha256 {comparison.digest[:16]}, twice)")
+            continue
+        kinds = ", ".join(comparison.kinds())
+        session.warn(
+            f"NOT reproducible: {comparison.name} (sha256 {comparison.digest[:16]} vs "
+            f"{comparison.other_digest[:16]}): {kinds}"
+        )
+        for line in comparison.lines():
+            session.warn(f"  {line}")
+    if not differing:
+        return
+    for hint in hints(list(dict.fromkeys(k for c in differing for k in c.kinds()))):
+        session.warn(f"  why, usually: {hint}")
+    names = ", ".join(f"{c.name} ({', '.join(c.kinds())})" for c in differing)
+    msg = (
+        f"the build is not reproducible: {names}; "
+        "see https://reproducible-builds.org/docs/ for the usual fixes"
+    )
+    if mode == "fail":
+        raise fail(session, msg)
+    session.warn(msg + ' ([tool.noxkit.build] reproducible = "fail" makes this an error)')
 
 
 def check_dists(session: nox.Session, plan: Plan, artifacts: Artifacts) -> None:

@@ -29,6 +29,7 @@ from noxkit._formats.findings import (
 )
 from noxkit._formats.shards import shard_request
 from noxkit._plan import commands
+from noxkit._session.run import ensure_run
 from noxkit._session.tools import run_command
 from noxkit._util import atomic_write_text
 
@@ -191,6 +192,9 @@ def pytest(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()) -> 
                 print(github_annotation(finding), flush=True)  # noqa: T201 - GitHub reads stdout
         raise
     ran = _count_tests(junit)
+    run = ensure_run(session, plan)
+    if ran is not None:
+        run.record.tests = (run.record.tests or 0) + ran
     if ran == 0 and not plan.config.settings.tests.allow_no_tests:
         selection = _selection([*plan.config.settings.tests.args, *request.posargs])
         if selection:

@@ -48,17 +48,19 @@ def start_run(plan: Plan) -> None:
     os.environ[RUN_VAR] = f"{os.getpid()}:{secrets.token_hex(8)}"
     settings = plan.config.settings
     report = plan.config.root / (settings.report.json or f"{settings.output_dir}/run-report.json")
-    atexit.register(_finish_run, plan.output_dir, report, settings.report.summary, plan.config.root)
+    atexit.register(
+        _finish_run, plan.output_dir, report, settings.report.summary, plan.config.root, plan
+    )
 
 
-def _finish_run(output_dir: Path, report: Path, summary: bool, root: Path) -> None:
+def _finish_run(output_dir: Path, report: Path, summary: bool, root: Path, plan: Plan) -> None:
     path = run_file(output_dir)
     if path is None or not path.is_file():
         return  # `nox -l`, a usage error, or no noxkit session ran
     # The report machinery loads only when a session ran.
     from noxkit._session.report import finish_run  # noqa: PLC0415
 
-    finish_run(path, report, summary, root)
+    finish_run(path, report, summary, root, plan)
 
 
 def _make_session(plan: Plan, session_plan: SessionPlan) -> Callable[..., None]:

@@ -24,6 +24,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from noxkit._formats.report import (
     SessionRecord,
@@ -33,6 +34,9 @@ from noxkit._formats.report import (
     run_file,
 )
 from noxkit._util import atomic_write_text, dist_version
+
+if TYPE_CHECKING:
+    from noxkit._plan.plan import Plan
 
 __all__ = ["append_record", "finish_run"]
 
@@ -54,8 +58,10 @@ def append_record(output_dir: Path, record: SessionRecord) -> None:
             os.close(fd)
 
 
-def finish_run(path: Path, report: Path, summary: bool, root: Path) -> None:
-    """End of the run (the owner's ``atexit`` hook): summary table, JSON report, job summary.
+def finish_run(
+    path: Path, report: Path, summary: bool, root: Path, plan: Plan | None = None
+) -> None:
+    """End of the run (the owner's ``atexit`` hook): summary, JSON report, history, HTML page.
 
     ``path`` is the run's record file; ``register`` calls this only when it exists.
     """
@@ -79,12 +85,20 @@ def finish_run(path: Path, report: Path, summary: bool, root: Path) -> None:
         where = f"run report: {report}"
     except OSError as exc:
         where = f"run report not written: {report}: {exc.strerror}"
+    page, trend = None, ""
+    if plan is not None:
+        # Loaded only at the end of a run: `nox -l` never imports it.
+        from noxkit._session.tracking import Tracking, track_run  # noqa: PLC0415
+
+        page, trend = track_run(data, Tracking.of(plan))
+    if page is not None:
+        where += f"\nHTML report: {page}"
     if summary:
         print(f"\nnoxkit run summary\n{render_table(records)}\n{where}", file=sys.stderr)  # noqa: T201
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if step_summary:
         with contextlib.suppress(OSError), Path(step_summary).open("a", encoding="utf-8") as out:
-            out.write(render_markdown(records))
+            out.write(render_markdown(records) + trend)
 
 
 # --- Comparing two reports ------------------------------------------------------------------

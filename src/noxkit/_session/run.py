@@ -118,6 +118,7 @@ def _open(session: nox.Session, plan: Plan) -> SessionRun:
         session=session.name,
         started=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         pid=os.getpid(),
+        start=time.time(),
     )
     run = SessionRun(
         name=session.name,

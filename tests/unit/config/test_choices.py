@@ -16,6 +16,7 @@ CHOICE_KEYS = {
     "envs.compile-bytecode": schema.CompileBytecode,
     "lock.on-stale": schema.OnStale,
     "envs.download-python": schema.DownloadPython,
+    "build.reproducible": schema.Reproducible,
     "venv-backend": schema.VenvBackend,
 }
 

@@ -43,7 +43,7 @@ class TestGenerate:
         plan = load_plan(FIXTURES / "src-clean")
         doc = yaml.safe_load(github_workflow(plan, CiOptions(lock="noxkit.lock")))
         assert next(iter(doc["jobs"])) == "lock"
-        assert doc["jobs"]["lock"]["steps"][-2]["run"] == "nox -s lock -- --check"
+        assert doc["jobs"]["lock"]["steps"][-1]["run"] == "nox -s lock -- --check"
         assert doc["jobs"]["lint"]["needs"] == ["lock"]
         assert "hashFiles('noxkit.lock')" in doc["jobs"]["lint"]["steps"][2]["with"]["key"]
         assert lock_file(plan) is None  # the fixture has no lockfile
