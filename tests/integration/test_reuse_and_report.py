@@ -196,7 +196,7 @@ class TestReport:
         cli = [sys.executable, "-m", "noxkit._cli.main", "report", "diff"]
         same = project._run([*cli, str(a), str(b)], None, 60)
         assert same.returncode == 0, same
-        assert "lint: identical (1 packages)" in same.output, same
+        assert "lint: identical (1 package)" in same.output, same
         assert "identical environments" in same.output, same
         project.append("pyproject.toml", '\n[tool.noxkit.tools]\nruff = "<0.17"\n')
         assert project.nox("-s", "lint").returncode == 0
