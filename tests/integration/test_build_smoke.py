@@ -32,7 +32,7 @@ class TestCleanProjects:
         sums = project.read("dist/SHA256SUMS")
         assert re.search(rf"^[0-9a-f]{{64}}  {re.escape(wheel)}$", sums, re.MULTILINE), sums
         assert "twine check " in run.output, run
-        assert re.search(rf"metadata: {package} \S+, requires-python >=3\.10, license", run.output)
+        assert re.search(rf"metadata: {package} \S+, requires-python >=3\.11, license", run.output)
         # Imported from site-packages, not from the checkout, and from outside it.
         assert re.search(rf"imported {package} from \S+/site-packages/{package}/", run.output)
         assert re.search(rf"nox > {package} --help", run.output), run
