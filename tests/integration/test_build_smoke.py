@@ -75,6 +75,7 @@ class TestCleanProjects:
         assert "removed stale artifact hatchpkg-0.9.0-py3-none-any.whl" in run.output, run
         remaining = sorted(p.name for p in (project.path / "dist").iterdir())
         assert remaining == [
+            ".gitignore",  # noxkit's outputs never dirty the tree
             "SHA256SUMS",
             "hatchpkg-1.2.0-py3-none-any.whl",
             "hatchpkg-1.2.0.tar.gz",
