@@ -141,8 +141,8 @@ def make_lock_project(make_project):
         project = make_project("src-clean", dest)
         project.replace(
             "pyproject.toml",
-            'requires-python = ">=3.10"\n',
-            'requires-python = ">=3.10"\ndependencies = ["iniconfig"]\n',
+            'requires-python = ">=3.11"\n',
+            'requires-python = ">=3.11"\ndependencies = ["iniconfig"]\n',
         )
         project.append("pyproject.toml", '\n[tool.noxkit]\npython = ["3.11"]\n')
         return project

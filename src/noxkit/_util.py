@@ -23,6 +23,7 @@ __all__ = [
     "digest_file",
     "digest_json",
     "dist_version",
+    "ignore_folder",
     "in_ci",
     "sha256_file",
     "sha256_hex",
@@ -109,3 +110,14 @@ def in_ci(environ: Mapping[str, str]) -> bool:
     if value and value not in {"0", "false", "no"}:
         return True
     return any(environ.get(name) for name in _CI_VARIABLES)
+
+
+def ignore_folder(folder: Path) -> None:
+    """Make git ignore ``folder`` (a ``.gitignore`` of ``*`` inside it), as nox does for ``.nox``.
+
+    noxkit's outputs (the dist folder, the docs site) must never dirty the tree: a dirty tree
+    blocks ``release`` and hides real changes in ``git status``. An existing file is kept.
+    """
+    marker = folder / ".gitignore"
+    if folder.is_dir() and not marker.exists():
+        marker.write_text("# Written by noxkit: this folder holds build outputs.\n*\n")

@@ -60,7 +60,7 @@ class TestPrefill:
         # The fixture's own lint findings fail `lint`; nox goes on to `tests`.
         assert "Session tests-3.11 was successful" in run.output, run
         assert "using tests-3.11: filled in the background during this run" in run.output, run
-        assert "starting tests-3.11 from a fresh environment" not in run.output, run
+        assert "rebuilding tests-3.11 from scratch" not in run.output, run
         assert (project.path / TESTS_ENV / "noxkit-prefill").is_file()
 
     def test_a_filled_environment_of_another_run_is_not_trusted_where_reuse_is_off(
@@ -72,7 +72,7 @@ class TestPrefill:
         assert "Session tests-3.11 was successful" in first.output, first
         again = project.nox("-s", "tests", env={"CI": "true"})
         assert again.returncode == 0, again
-        assert "starting tests-3.11 from a fresh environment" in again.output, again
+        assert "rebuilding tests-3.11 from scratch" in again.output, again
 
     def test_prefill_never_leaves_each_session_to_fill_its_own(self, make_project):
         """`[tool.noxkit.envs] prefill = "never"`: no environment is filled ahead."""

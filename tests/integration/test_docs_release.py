@@ -138,7 +138,7 @@ class TestRelease:
             assert f"| {line}".rstrip() in run.output, run
         assert "docs: explain" not in run.output, run
         assert "tag: v1.1.0" in run.output, run
-        assert "gate: nox -s build; nox -s smoke" in run.output, run
+        assert "gate: nox -s build smoke" in run.output, run
         assert "dry run: nothing was written" in run.output, run
         assert git(released, "status", "--porcelain") == ""
         assert git(released, "rev-parse", "HEAD") == head
@@ -152,7 +152,7 @@ class TestRelease:
         git(released, "commit", "-qm", "build: lock the dependencies")
         run = released.nox("-s", "release", "--", "--dry-run")
         assert run.returncode == 0, run
-        assert "gate: nox -s lock -- --check; nox -s build; nox -s smoke" in run.output, run
+        assert "gate: nox -s lock -- --check; nox -s build smoke" in run.output, run
         run = released.nox("-s", "release", env=EPOCH)
         assert run.returncode == 0, run
         assert "nox -s lock -- --check" in run.output, run
@@ -218,7 +218,8 @@ class TestRelease:
         assert run.returncode == 1, run
         assert (
             "release refused: on branch 'feature', releases are made from 'main' "
-            "([tool.noxkit.release] branch)" in run.output
+            "(the repository's default branch; set [tool.noxkit.release] branch to change it)"
+            in run.output
         ), run
 
     def test_failing_gate_is_refused_and_nothing_is_written(self, released):

@@ -136,8 +136,8 @@ class TestRegistration:
         project = make_project("src-clean")
         project.replace(
             "pyproject.toml",
-            'requires-python = ">=3.10"',
-            'requires-python = ">=3.10"\nclassifiers = [\n'
+            'requires-python = ">=3.11"',
+            'requires-python = ">=3.11"\nclassifiers = [\n'
             '    "Programming Language :: Python :: 3.10",\n'
             '    "Programming Language :: Python :: 3.12",\n]',
         )

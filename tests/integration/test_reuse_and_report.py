@@ -53,7 +53,7 @@ class TestReuse:
         assert project.nox("-s", "lint").returncode == 0
         again = project.nox("-s", "lint")
         assert again.returncode == 0, again
-        assert "starting lint from a fresh environment: reuse is off" in again.output, again
+        assert "rebuilding lint from scratch: reuse is off" in again.output, again
         assert INSTALL_LINE.search(again.output), again
 
     def test_dependency_change_rebuilds_and_removed_package_is_gone(self, make_project):
@@ -90,7 +90,7 @@ class TestReuse:
         assert "reusing lint" in local.output, local
         ci = project.nox("-s", "lint", env={"CI": "true"})
         assert ci.returncode == 0, ci
-        assert "starting lint from a fresh environment: CI always builds fresh" in ci.output, ci
+        assert "rebuilding lint from scratch: CI always builds fresh" in ci.output, ci
         assert "turns it on" not in ci.output, ci
 
     def test_reused_environment_caches_bytecode_inside_itself(self, make_project):
@@ -207,7 +207,7 @@ class TestReport:
         cli = [sys.executable, "-m", "noxkit._cli.main", "report", "diff"]
         same = project._run([*cli, str(a), str(b)], None, 60)
         assert same.returncode == 0, same
-        assert "lint: identical (1 packages)" in same.output, same
+        assert "lint: identical (1 package)" in same.output, same
         assert "identical environments" in same.output, same
         project.append("pyproject.toml", '\n[tool.noxkit.tools]\nruff = "<0.17"\n')
         assert project.nox("-s", "lint").returncode == 0

@@ -10,6 +10,7 @@ from docs_blocks import EXECUTED, ROOT, SHOWN, blocks  # tests/ is on sys.path (
 
 import noxkit
 from noxkit import steps
+from noxkit._cli.init import NOXFILE
 from noxkit._cli.main import _parser
 from noxkit._config.schema import Layer, resolve_settings
 from noxkit._config.toml import tomllib
@@ -143,3 +144,15 @@ class TestReadmeCommands:
         noxfile = (ROOT / "examples/quickstart/noxfile.py").read_text(encoding="utf-8")
         assert "noxkit.register()" in noxfile
         assert (ROOT / "examples/quickstart/tests").is_dir()
+
+
+class TestInitAndDocsAgree:
+    def test_getting_started_shows_the_noxfile_init_writes(self):
+        """The noxfile a user pastes from the docs is the one `noxkit init` writes, shebang too.
+
+        init makes it executable; a pasted noxfile without the shebang over it fails ruff's
+        EXE002, and one with it but not executable fails EXE001: the two must be one file.
+        """
+        page = ROOT / "docs" / "getting-started.md"
+        shown = [b.text for b in blocks("python") if b.page == page]
+        assert shown[0] == NOXFILE

@@ -115,3 +115,16 @@ def test_atomic_write_escapes_what_utf8_cannot_hold(tmp_path):
     target = tmp_path / "page.html"
     atomic_write_text(target, "argv: \udcff")
     assert target.read_text(encoding="utf-8") == "argv: \\udcff"
+
+
+class TestIgnoreFolder:
+    def test_output_folder_is_ignored_by_git(self, tmp_path):
+        """A noxkit output folder gets a `.gitignore` of `*`; an existing one is kept."""
+        ignore_folder = _util.ignore_folder
+        ignore_folder(tmp_path)
+        assert (tmp_path / ".gitignore").read_text().splitlines()[-1] == "*"
+        (tmp_path / ".gitignore").write_text("mine\n")
+        ignore_folder(tmp_path)
+        assert (tmp_path / ".gitignore").read_text() == "mine\n"
+        ignore_folder(tmp_path / "absent")
+        assert not (tmp_path / "absent").exists()

@@ -23,12 +23,13 @@ from noxkit._formats.cores import (
 )
 from noxkit._formats.header import coverage_line
 from noxkit._plan import commands
+from noxkit._plan.docs import find_docs
 from noxkit._version import __version__
 
 if TYPE_CHECKING:
     from noxkit._plan.plan import Plan
 
-__all__ = ["Diagnosis", "diagnose", "render"]
+__all__ = ["Diagnosis", "diagnose", "found_values", "render"]
 
 
 @dataclass(frozen=True)
@@ -93,8 +94,27 @@ def _lock_problems(plan: Plan) -> list[str]:
 
 def diagnose(plan: Plan) -> Diagnosis:
     """Describe the plan and find the problems doctor can see without running anything."""
-    settings = plan.config.settings
-    project = plan.project
+    problems = _problems(plan)
+    coverage: dict[str, Any] = {}
+    if "tests" not in plan.config.settings.skip:
+        try:
+            coverage = _coverage(plan)
+        except ConfigError as exc:
+            problems.append(exc.message)
+    profile = plan.config.profile
+    return Diagnosis(
+        project=plan.project.name or plan.config.root.name,
+        root=str(plan.config.root),
+        profile=profile.label.removeprefix("profile ") if profile else None,
+        sessions=_sessions(plan),
+        settings=_settings(plan),
+        problems=problems,
+        coverage=coverage,
+    )
+
+
+def _sessions(plan: Plan) -> list[dict[str, Any]]:
+    """Every session: its Pythons, what it installs, what it needs first, what it runs."""
     sessions = []
     for session in plan.sessions.values():
         python = session.python
@@ -109,14 +129,28 @@ def diagnose(plan: Plan) -> Diagnosis:
                 "commands": [list(c) for c in session.commands],
             }
         )
+    return sessions
+
+
+def _settings(plan: Plan) -> list[dict[str, Any]]:
+    """Every setting with its value and the layer that set it (or what noxkit found)."""
     values: list[dict[str, Any]] = []
+    found = found_values(plan)
     for dotted, _ in iter_keys():
-        obj: Any = settings
+        obj: Any = plan.config.settings
         for part in dotted.split("."):
             obj = getattr(obj, part.replace("-", "_"))
         origin = plan.config.origins.get(dotted, "default")
+        if obj is None and dotted in found:
+            obj, origin = found[dotted]
         values.append({"key": dotted, "value": _jsonable(obj), "layer": origin})
+    return values
 
+
+def _problems(plan: Plan) -> list[str]:
+    """What would go wrong, seen from files alone: missing Pythons, test deps, package, lock."""
+    settings = plan.config.settings
+    project = plan.project
     problems: list[str] = []
     skipped = set(settings.skip)
     if "tests" not in skipped:
@@ -142,22 +176,7 @@ def diagnose(plan: Plan) -> Diagnosis:
             "[tool.noxkit.typecheck] paths"
         )
     problems.extend(_lock_problems(plan))
-    coverage: dict[str, Any] = {}
-    if "tests" not in skipped:
-        try:
-            coverage = _coverage(plan)
-        except ConfigError as exc:
-            problems.append(exc.message)
-    profile = plan.config.profile
-    return Diagnosis(
-        project=project.name or plan.config.root.name,
-        root=str(plan.config.root),
-        profile=profile.label.removeprefix("profile ") if profile else None,
-        sessions=sessions,
-        settings=values,
-        problems=problems,
-        coverage=coverage,
-    )
+    return problems
 
 
 def _coverage(plan: Plan) -> dict[str, Any]:
@@ -188,6 +207,46 @@ def _coverage(plan: Plan) -> dict[str, Any]:
         "pythons": pythons,
         "reports": {"xml": xml, "html": html},
     }
+
+
+def found_values(plan: Plan) -> dict[str, tuple[object, str]]:
+    """What noxkit found for the settings left unset, and where it found it.
+
+    Doctor shows these instead of a bare ``(automatic)``: the package, the Pythons, the test
+    dependencies and the docs are what a new user checks first.
+    """
+    project = plan.project
+    found: dict[str, tuple[object, str]] = {}
+    layout = ", ".join(project.package_paths) or "nothing found"
+    found["package"] = (list(project.packages), f"found: the project layout ({layout})")
+    found["python"] = (list(project.pythons), f"found: {project.python_source}")
+    found["typecheck.paths"] = (list(project.package_paths), "found: the package folders")
+    found["typecheck.python"] = ("the Python running nox", "found: nox")
+    groups = ", ".join(project.dependency_groups) or "none"
+    found["tests.groups"] = (
+        list(project.test_groups),
+        f"found: [dependency-groups] named test/tests (defined: {groups})",
+    )
+    found["tests.extras"] = (
+        list(project.test_extras),
+        "found: extras named test/tests, when no group matched",
+    )
+    site = find_docs(plan.config)
+    root = plan.config.root
+    if site is None:
+        found["docs.config"] = ("none", "found: no mkdocs.yml or Sphinx conf.py")
+    else:
+        where = site.config_file.relative_to(root).as_posix()
+        found["docs.config"] = (where, f"found: {site.generator}")
+        found["docs.output-dir"] = (
+            site.output_dir.relative_to(root).as_posix(),
+            f"found: {site.generator}'s default",
+        )
+    found["release.branch"] = (
+        "the repository's default branch",
+        "found: git, when release runs",
+    )
+    return found
 
 
 def _python_text(python: object) -> str:
@@ -225,7 +284,7 @@ def render(diagnosis: Diagnosis) -> str:
     width = max(len(item["key"]) for item in diagnosis.settings)
     for item in diagnosis.settings:
         value = item["value"]
-        shown = "(automatic)" if value is None else json.dumps(value)
+        shown = "none" if value is None else json.dumps(value)
         lines.append(f"  {item['key']:<{width}} = {shown}  [{item['layer']}]")
     if diagnosis.problems:
         lines.append(f"\nproblems ({len(diagnosis.problems)}):")

@@ -20,6 +20,7 @@ from noxkit._formats.ci import (
     gitlab_ci,
     lock_file,
     noxfile_deps,
+    shards_of,
 )
 from noxkit._plan.plan import build_plan, load_plan
 from noxkit._version import __version__
@@ -66,7 +67,12 @@ def _parser() -> argparse.ArgumentParser:
 def _add_ci_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ci = sub.add_parser("ci", help="write the CI configuration that runs the noxkit sessions")
     ci.add_argument("provider", choices=["github", "gitlab"])
-    ci.add_argument("--shards", type=int, default=1, help="split the tests into N jobs")
+    ci.add_argument(
+        "--shards",
+        type=int,
+        default=None,
+        help="split the tests into N jobs (default: as the existing file was generated, else 1)",
+    )
     ci.add_argument("--check", action="store_true", help="fail if the committed file is stale")
     ci.add_argument("--output", help="where to write (default: the provider's usual path)")
     ci.add_argument("-C", "--root", default=".", help="the project folder (default: .)")
@@ -91,20 +97,23 @@ def _generate(provider: str, root: Path, shards: int) -> str:
 
 def _ci_command(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve()
-    if args.shards < 1:
-        raise ConfigError(f"--shards must be at least 1, got {args.shards}")
-    text = _generate(args.provider, root, args.shards)
     relative = args.output or default_path(args.provider)
     path = root / relative
     current = path.read_text(encoding="utf-8") if path.is_file() else None
+    count = args.shards if args.shards is not None else shards_of(current or "") or 1
+    if count < 1:
+        raise ConfigError(f"--shards must be at least 1, got {count}")
+    text = _generate(args.provider, root, count)
     if args.check:
         if current == text:
             print(f"{relative} is up to date")
             return 0
         state = "is missing" if current is None else "differs from what noxkit generates"
-        shards = f" --shards {args.shards}" if args.shards > 1 else ""
+        flags = (f" --shards {count}" if count > 1 else "") + (
+            f" --output {args.output}" if args.output else ""
+        )
         print(
-            f"noxkit: {relative} {state}; run `noxkit ci {args.provider}{shards}` "
+            f"noxkit: {relative} {state}; run `noxkit ci {args.provider}{flags}` "
             "and commit the result",
             file=sys.stderr,
         )

@@ -66,7 +66,8 @@ WhenBusy: TypeAlias = Literal["wait", "fail"]
 Reproducible: TypeAlias = Literal["warn", "fail", "off"]
 CompileBytecode: TypeAlias = Literal["auto", "always", "never"]
 Prefill: TypeAlias = Literal["auto", "never"]
-OnStale: TypeAlias = Literal["error", "warn"]
+OnStale: TypeAlias = Literal["auto", "refresh", "error", "warn"]
+DownloadPython: TypeAlias = Literal["never", "auto", "always"]
 CoverageCore: TypeAlias = Literal["auto", "sysmon", "ctrace"]
 """How `tests` measures: coverage.py's sys.monitoring core, its C tracer, or noxkit's choice."""
 VenvBackend: TypeAlias = Literal[
@@ -300,6 +301,13 @@ class BuildConfig:
         "extensions and their sources.",
         '["*.so", "pkg/_version.py"]',
     )
+    twine_strict: bool = _key(
+        False,
+        "boolean",
+        "Run `twine check --strict`: also fail on warnings, such as a missing long description "
+        "(PyPI accepts one). Default: false; noxkit still says when the README is missing.",
+        "true",
+    )
     reproducible: Reproducible = _key(
         "warn",
         "string",
@@ -386,10 +394,12 @@ class LockConfig:
         "true",
     )
     on_stale: OnStale = _key(
-        "error",
+        "auto",
         "string",
-        'What a session does with a stale lock: `"error"` fails it, `"warn"` installs anyway.',
-        '"warn"',
+        'What a session does with a stale lock: `"refresh"` re-resolves it first (one line, '
+        'as `uv run` does), `"error"` fails the session, `"warn"` installs from it anyway; '
+        '`"auto"` refreshes locally and fails in CI, where a stale lock is a commit to fix.',
+        '"error"',
         choices=OnStale,
     )
     exclude_newer: str | None = _key(
@@ -474,6 +484,15 @@ class EnvsConfig:
         '"fail"',
         choices=WhenBusy,
     )
+    download_python: DownloadPython = _key(
+        "never",
+        "string",
+        "Whether a missing Python is downloaded (nox's `--download-python`, which wins): "
+        "`never` skips its sessions at once with the reason, as an offline machine expects; "
+        "`auto` lets the backend fetch it; `always` uses a downloaded one.",
+        '"auto"',
+        choices=DownloadPython,
+    )
     compile_bytecode: CompileBytecode = _key(
         "auto",
         "string",
@@ -515,7 +534,13 @@ class EnvsConfig:
 class ReleaseConfig:
     """The `release` session (see docs/release.md)."""
 
-    branch: str = _key("main", "string", "The only branch a release is made from.", '"trunk"')
+    branch: str | None = _key(
+        None,
+        "string",
+        "The only branch a release is made from. Default: the repository's default branch "
+        "(the remote's HEAD, else `init.defaultBranch` when it exists, else `main` or `master`).",
+        '"trunk"',
+    )
     tag_format: str = _key(
         "v{version}", "string", "The tag name; `{version}` is replaced.", '"release-{version}"'
     )
@@ -598,8 +623,8 @@ class Settings:
     python: tuple[str, ...] | None = _key(
         None,
         "string or string list",
-        "Pythons of the `tests` matrix. Default: from the trove classifiers, "
-        "else the Python that runs nox.",
+        "Pythons of the `tests` matrix. Default: from the trove classifiers, else the oldest "
+        "Python `requires-python` allows (never the Python that runs nox).",
         '["3.11", "3.12", "3.13"]',
     )
     package: tuple[str, ...] | None = _key(

@@ -34,6 +34,7 @@ __all__ = [
     "ManifestError",
     "Metadata",
     "artifact_project",
+    "artifact_version",
     "console_scripts",
     "module_names",
     "parity_problems",
@@ -70,6 +71,8 @@ class Metadata:
     version: str
     requires_python: str | None
     license: str | None
+    long_description: bool = True
+    """Whether the metadata carries a long description (the README PyPI shows)."""
 
     def line(self) -> str:
         """One line for the session log."""
@@ -124,7 +127,7 @@ def read_metadata(wheel: Path) -> Metadata:
     text = _read_wheel_text(wheel, f"{info}/METADATA") if info else None
     if text is None:
         raise ValueError(f"{wheel.name} has no .dist-info/METADATA")
-    msg = Parser().parsestr(text, headersonly=True)
+    msg = Parser().parsestr(text)
     name, version = msg.get("Name"), msg.get("Version")
     if not name or not version:
         raise ValueError(f"{wheel.name}: METADATA lacks Name or Version")
@@ -136,6 +139,7 @@ def read_metadata(wheel: Path) -> Metadata:
         version=version,
         requires_python=msg.get("Requires-Python"),
         license=license_ or None,
+        long_description=bool(str(msg.get_payload() or "").strip() or msg.get("Description")),
     )
 
 
@@ -347,6 +351,18 @@ def artifact_project(filename: str) -> str | None:
         stem = filename.removesuffix(".tar.gz")
         name, sep, _ = stem.rpartition("-")
         return canonicalize_name(name) if sep and name else None
+    return None
+
+
+def artifact_version(filename: str) -> str | None:
+    """The normalised version of a wheel or sdist file name (None: not an artifact)."""
+    try:
+        if filename.endswith(".whl"):
+            return str(parse_wheel_filename(filename)[1])
+        if filename.endswith(".tar.gz"):
+            return str(parse_sdist_filename(filename)[1])
+    except (InvalidWheelFilename, InvalidSdistFilename):
+        return None
     return None
 
 

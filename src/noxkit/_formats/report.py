@@ -214,7 +214,8 @@ def diff_reports(a: dict[str, Any], b: dict[str, Any]) -> tuple[bool, list[str]]
         env_b = by_b[name].get("environment") or {}
         same_python = env_a.get("python") == env_b.get("python")
         if env_a.get("digest") == env_b.get("digest") and same_python:
-            lines.append(f"{name}: identical ({len(_installed(by_a[name]))} packages)")
+            count = len(_installed(by_a[name]))
+            lines.append(f"{name}: identical ({count} package{'' if count == 1 else 's'})")
             continue
         identical = False
         pa, pb = _installed(by_a[name]), _installed(by_b[name])

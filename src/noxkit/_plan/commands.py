@@ -192,9 +192,10 @@ def build_frontend(plan: Plan, backend: str) -> Command:
     return ("python", "-m", "build", "--outdir", out, *both, root)
 
 
-def twine_check(_plan: Plan) -> Command:
-    """``twine check --strict`` on the built artifacts."""
-    return ("twine", "check", "--strict", "{artifacts}")
+def twine_check(plan: Plan) -> Command:
+    """``twine check`` on the built artifacts, ``--strict`` when ``twine-strict`` says so."""
+    strict = ("--strict",) if plan.config.settings.build.twine_strict else ()
+    return ("twine", "check", *strict, "{artifacts}")
 
 
 def smoke_entry_point(plan: Plan) -> Command | None:

@@ -7,7 +7,6 @@ supports, and where its test dependencies are declared.
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +18,8 @@ __all__ = ["Project", "inspect_project"]
 
 _CLASSIFIER = re.compile(r"^Programming Language :: Python :: (3\.\d+)$")
 _TEST_NAMES = ("test", "tests")
+KNOWN_PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
+"""The CPython releases a project without classifiers is matched against (oldest first)."""
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,30 @@ def _classifier_pythons(pyproject: dict[str, Any]) -> list[str]:
     return sorted(versions, key=lambda v: tuple(int(x) for x in v.split(".")))
 
 
+def _requires_python_pythons(spec: object) -> tuple[tuple[str, ...], str]:
+    """The oldest known CPython that ``requires-python`` allows, and where it came from.
+
+    Decided by the project alone, never by the interpreter running nox, so a generated CI
+    file is the same whoever generates it. The oldest allowed is the one a project promises
+    and most often breaks; a project wanting more lists them (classifiers or ``python``).
+    """
+    # Imported here: `nox -l` on a project with classifiers or `python` does not pay for it.
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet  # noqa: PLC0415
+
+    if isinstance(spec, str) and spec.strip():
+        try:
+            allowed = SpecifierSet(spec)
+        except InvalidSpecifier:
+            allowed = None
+        if allowed is not None:
+            # A version only matches `>=3.11` as "3.11.0": compare full releases.
+            match = [v for v in KNOWN_PYTHONS if allowed.contains(f"{v}.0", prereleases=True)]
+            if match:
+                return (match[0],), f"the oldest Python requires-python {spec.strip()} allows"
+    oldest = KNOWN_PYTHONS[0]
+    return (oldest,), f"no classifiers or requires-python: noxkit's oldest, {oldest}"
+
+
 def inspect_project(config: Config) -> Project:
     """Read the facts the plan needs from the project's files."""
     root = config.root
@@ -201,8 +226,7 @@ def inspect_project(config: Config) -> Project:
     elif classified := _classifier_pythons(pyproject):
         pythons, source = tuple(classified), "trove classifiers"
     else:
-        pythons = (f"{sys.version_info.major}.{sys.version_info.minor}",)
-        source = "the Python running nox"
+        pythons, source = _requires_python_pythons(project_table.get("requires-python"))
 
     groups_table = pyproject.get("dependency-groups", {})
     groups = tuple(groups_table) if isinstance(groups_table, dict) else ()

@@ -50,7 +50,7 @@ from noxkit._plan import commands
 from noxkit._session import noxapi
 from noxkit._session.run import ensure_run
 from noxkit._session.tools import run_command
-from noxkit._util import sha256_file
+from noxkit._util import ignore_folder, sha256_file
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -211,6 +211,7 @@ def build_dists(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()
         raise fail(session, msg)
     dist = dist_dir(plan)
     dist.mkdir(parents=True, exist_ok=True)
+    ignore_folder(dist)
     project = artifact_project(wheels[0].name)
     (dist / MANIFEST_NAME).unlink(missing_ok=True)
     for old in sorted(dist.iterdir()):
@@ -334,12 +335,15 @@ def _report_reproducibility(
 def check_dists(session: nox.Session, plan: Plan, artifacts: Artifacts) -> None:
     """twine check, the wheel's contents, sdist/wheel parity, and the metadata in the log."""
     files = [artifacts.wheel] + ([artifacts.sdist] if artifacts.sdist else [])
-    values = {"artifacts": [str(f) for f in files]}
-    run_command(session, plan, commands.twine_check(plan), values=values, external="error")
     try:
         metadata = read_metadata(artifacts.wheel)
     except ValueError as exc:
         raise fail(session, str(exc)) from None
+    if not metadata.long_description:
+        # Said before twine runs: twine's own "long_description missing" names no fix.
+        _no_readme(session, plan)
+    values = {"artifacts": [str(f) for f in files]}
+    run_command(session, plan, commands.twine_check(plan), values=values, external="error")
     session.log(f"metadata: {metadata.line()}")
     members = wheel_files(artifacts.wheel)
     problems = wheel_problems(members)
@@ -364,6 +368,20 @@ def check_dists(session: nox.Session, plan: Plan, artifacts: Artifacts) -> None:
         raise fail(session, msg)
     tops = ", ".join(top_level_names(members))
     session.log(f"wheel contents and sdist/wheel parity OK (top-level: {tops})")
+
+
+def _no_readme(session: nox.Session, plan: Plan) -> None:
+    """Name the empty or undeclared README: a warning, or the failure under ``twine-strict``."""
+    readme = plan.config.pyproject.get("project", {}).get("readme")
+    name = readme.get("file") if isinstance(readme, dict) else readme
+    if name:
+        cause, fix = f"{name} is empty", f"write {name}"
+    else:
+        cause, fix = "[project] declares no readme", 'add readme = "README.md" to [project]'
+    message = f"the package has no long description ({cause}), so its PyPI page is blank; {fix}"
+    if plan.config.settings.build.twine_strict:
+        raise fail(session, f"{message} ([tool.noxkit.build] twine-strict = true)")
+    session.warn(message)
 
 
 def write_sha256sums(session: nox.Session, plan: Plan, artifacts: Artifacts) -> Path:

@@ -8,6 +8,7 @@ that runs one tool from the session's environment (``external="error"``) and rai
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import sys
 import time
@@ -203,6 +204,23 @@ def _coverage_env(session: nox.Session, plan: Plan, data_file: Path) -> tuple[bo
     }
 
 
+_SELECTING = ("-k", "-m", "--deselect")
+
+
+def _selection(args: Sequence[str]) -> str:
+    """The test selection in pytest's arguments (``-k parser``), shown as typed; "" if none."""
+    shown: list[str] = []
+    items = list(args)
+    for index, arg in enumerate(items):
+        if arg in _SELECTING and index + 1 < len(items):
+            shown.append(shlex.join([arg, items[index + 1]]))
+        elif arg.startswith(tuple(f"{flag}=" for flag in _SELECTING)) or (
+            arg[:2] in {"-k", "-m"} and arg[2:]
+        ):
+            shown.append(shlex.quote(arg))
+    return " ".join(f"`{s}`" for s in shown)
+
+
 def pytest(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()) -> None:
     """pytest under coverage: maxfail, a JUnit report, and coverage data for this run only.
 
@@ -248,10 +266,17 @@ def pytest(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()) -> 
     if ran is not None:
         run.record.tests = (run.record.tests or 0) + ran
     if ran == 0 and not plan.config.settings.tests.allow_no_tests:
-        msg = (
-            "pytest collected no tests, so nothing was verified; fix test discovery, or set "
-            "[tool.noxkit.tests] allow-no-tests = true"
-        )
+        selection = _selection([*plan.config.settings.tests.args, *request.posargs])
+        if selection:
+            msg = (
+                f"the selection {selection} matched no test, so nothing ran; check the "
+                "expression, or run without it"
+            )
+        else:
+            msg = (
+                "pytest collected no tests, so nothing was verified; fix test discovery, or "
+                "set [tool.noxkit.tests] allow-no-tests = true"
+            )
         raise fail(session, msg)
     if not measure:
         session.log(f"JUnit report: {junit}")

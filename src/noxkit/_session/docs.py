@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from noxkit._errors import StepError
 from noxkit._plan.docs import CANDIDATES, SERVE, DocsSite, docs_commands, find_docs
 from noxkit._session.tools import run_command
+from noxkit._util import ignore_folder
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -47,4 +48,5 @@ def build_docs(
     session.log(f"docs: {site.generator} ({site.config_file.relative_to(plan.config.root)})")
     run_command(session, plan, docs_commands(site, args, serve=serve), external="error")
     if not serve:
+        ignore_folder(site.output_dir)
         session.log(f"site: {site.output_dir}")

@@ -210,8 +210,9 @@ def _decide(
         if allowed:
             session.log(f"rebuilding {session.name}: {reason}")
         else:
+            # nox may have just said "Reusing existing virtual environment": say what happens.
             why = fresh_reason(global_reuse, plan.config.settings.envs.reuse, os.environ)
-            session.log(f"starting {session.name} from a fresh environment: {why}")
+            session.log(f"rebuilding {session.name} from scratch: {why}")
         _recreate(venv, location)
         fp = current()  # the interpreter's facts belong to the new folder
     return Prepared(

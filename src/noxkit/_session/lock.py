@@ -8,7 +8,10 @@ the install path stays one small hook there.
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +22,7 @@ from packaging.utils import canonicalize_name
 
 from noxkit._errors import ConfigError, fail
 from noxkit._formats import lock as lockfile
+from noxkit._formats.envs import in_ci
 from noxkit._plan import commands
 from noxkit._session import noxapi
 from noxkit._session.tools import run_command
@@ -127,12 +131,18 @@ def install_from_lock(
     lock = _load(session, plan)
     changes = lockfile.stale_changes(plan, lock)
     if changes is not None:
-        message = lockfile.stale_message(
-            _label(plan), changes, check_only=plan.config.settings.lock.check
-        )
-        if plan.config.settings.lock.on_stale != "warn":
+        settings = plan.config.settings.lock
+        message = lockfile.stale_message(_label(plan), changes, check_only=settings.check)
+        policy = settings.on_stale
+        if policy == "auto":
+            # Refresh locally, as `uv run` does; CI (and check-only mode) never rewrites it.
+            policy = "error" if in_ci(os.environ) or settings.check else "refresh"
+        if policy == "error":
             raise fail(session, message)
-        session.warn(f"{message} (installing from it anyway: on-stale = 'warn')")
+        if policy == "warn":
+            session.warn(f"{message} (installing from it anyway: on-stale = 'warn')")
+        else:
+            lock = _refresh(session, plan, changes)
     problem = _missing(plan, lock, spec)
     if problem:
         raise fail(session, f"{problem}; refresh it with `{lockfile.REFRESH}`")
@@ -149,39 +159,85 @@ def install_from_lock(
             Path(tmp) / "install.log",
         )
         if spec.install_project:
+            # The project is built from the tree: offline, only its build backend can miss.
             args = ["--no-deps", *spec.project_args]
-            _run_install(session, args, overrides, Path(tmp) / "project.log")
+            _run_install(session, args, overrides, Path(tmp) / "project.log", miss=_BACKEND_MISS)
     session.log(f"installed from {_label(plan)} ({lock.digest}): {', '.join(spec.sessions)}")
 
 
+def _refresh(session: nox.Session, plan: Plan, changes: list[str]) -> lockfile.Lock:
+    """Re-resolve a stale lock with ``nox -s lock`` (as ``uv run`` refreshes ``uv.lock``).
+
+    One line says what changed and that the lockfile was rewritten (to commit); the lock
+    session's own log is shown only when it fails. Outside CI only, unless configured.
+    """
+    what = "; ".join(changes) or "the lock format changed"
+    command = [sys.executable, "-m", "nox", "--non-interactive", "-s", "lock"]
+    try:
+        session.run(*command, silent=True, log=False, external=True)
+    except CommandFailed:
+        message = f"{_label(plan)} is stale ({what}) and refreshing it failed"
+        raise fail(session, f"{message}; run `{lockfile.REFRESH}` to see why") from None
+    lock = _load(session, plan)
+    session.log(
+        f"{_label(plan)} was stale ({what}): refreshed it with `{lockfile.REFRESH}` "
+        "(commit it; [tool.noxkit.lock] on-stale)"
+    )
+    return lock
+
+
+_MISS = "not every locked artifact is in uv's cache: downloading"
+_BACKEND_MISS = "the project's build backend is not in uv's cache: downloading it to build"
+
+
 def _from_cache(
-    session: nox.Session, args: list[str], env: dict[str, str | None], log: Path
+    session: nox.Session,
+    args: list[str],
+    env: dict[str, str | None],
+    log: Path,
+    miss: str = _MISS,
 ) -> bool:
     """Try the install with uv offline: exact pins with hashes need no index when cached.
 
     Asking the index costs a round trip per package even when every artifact is in uv's cache
     (about 0.3 s of a 0.35 s install here); with a lock the answer cannot change what is
-    installed, so the cache is asked first. False (nothing installed) on any cache miss.
+    installed, so the cache is asked first. uv runs directly, not through nox, so a cache
+    miss is one line of noxkit's, not nox's "Command ... failed" with uv's error. False
+    (nothing installed) on any cache miss.
     """
     if getattr(session, "venv_backend", None) != "uv":
         return False
+    uv, python = noxapi.find_uv(), shutil.which("python", path=session.bin)
+    if uv is None or python is None:
+        return False
+    environ = {k: v for k, v in os.environ.items() if env.get(k, v) is not None}
+    environ |= {k: v for k, v in env.items() if v is not None}
+    environ |= {"UV_OFFLINE": "1", "VIRTUAL_ENV": str(Path(python).parent.parent)}
+    command = [uv, "pip", "install", "--python", python, *args]
+    session.log(f"uv pip install {shlex.join(args)}  (offline: uv's cache first)")
     with log.open("w+", encoding="utf-8") as out:
-        try:
-            session.install(*args, env={**env, "UV_OFFLINE": "1"}, stdout=out, silent=False)
-        except CommandFailed:
-            out.seek(0)
-            if lockfile.find_hash_mismatch(out.read()):
-                return False  # the online attempt reports it, and removes the environment
-            session.log("not every locked artifact is in uv's cache: downloading")
-            return False
-    return True
+        done = subprocess.run(
+            command, stdout=out, stderr=subprocess.STDOUT, env=environ, check=False
+        )
+        if done.returncode == 0:
+            return True
+        out.seek(0)
+        if lockfile.find_hash_mismatch(out.read()):
+            return False  # the online attempt reports it, and removes the environment
+    session.log(miss)
+    return False
 
 
 def _run_install(
-    session: nox.Session, args: list[str], env: dict[str, str | None], log: Path
+    session: nox.Session,
+    args: list[str],
+    env: dict[str, str | None],
+    log: Path,
+    *,
+    miss: str = _MISS,
 ) -> None:
     """One installer call, its output kept so a hash mismatch can be reported in one line."""
-    if _from_cache(session, args, env, log.with_suffix(".offline.log")):
+    if _from_cache(session, args, env, log.with_suffix(".offline.log"), miss):
         return
     with log.open("w+", encoding="utf-8") as out:
         try:

@@ -222,6 +222,7 @@ def _register(
             tags=[name],
             allow_parallel=(row := info(name)) is not None and row.parallel_safe,
             reuse_venv=nox_reuse_venv(session_plan),
+            download_python=plan.config.settings.envs.download_python,
         )
         registered[name] = decorate(_make_session(plan, session_plan))
     remember(plan)

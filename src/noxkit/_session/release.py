@@ -14,9 +14,11 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from nox.command import CommandFailed
+from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from noxkit._errors import fail
+from noxkit._formats.artifacts import MANIFEST_NAME, artifact_project, artifact_version
 from noxkit._formats.release import (
     LOG_FORMAT,
     Change,
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
 
     from noxkit._plan.plan import Plan
 
-__all__ = ["ReleasePlan", "plan_release", "release_gate", "write_release"]
+__all__ = ["ReleasePlan", "plan_release", "release_branch", "release_gate", "write_release"]
 
 _DRY_RUN = "--dry-run"
 _SHOWN = 5  # dirty files named in the refusal
@@ -109,6 +111,41 @@ def _default_gate(plan: Plan) -> tuple[str, ...]:
     return tuple(gate)
 
 
+def _branch_exists(session: nox.Session, name: str) -> bool:
+    found = session.run(
+        "git", "rev-parse", "--verify", "--quiet", f"refs/heads/{name}",
+        silent=True, log=False, external=True, success_codes=[0, 1],
+    )  # fmt: skip
+    return bool(isinstance(found, str) and found.strip())
+
+
+def release_branch(session: nox.Session, plan: Plan) -> str:
+    """The branch releases are made from: the setting, else the repository's default branch.
+
+    The remote's HEAD says what the forge calls default; without a remote, the local
+    ``init.defaultBranch`` when that branch exists, else ``main`` or ``master``, whichever
+    exists (git itself still defaults to ``master``).
+    """
+    configured = plan.config.settings.release.branch
+    if configured:
+        return configured
+    remote = session.run(
+        "git", "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD",
+        silent=True, log=False, external=True, success_codes=[0, 1, 128],
+    )  # fmt: skip
+    if isinstance(remote, str) and remote.strip().startswith("origin/"):
+        return remote.strip().removeprefix("origin/")
+    initial = session.run(
+        "git", "config", "--get", "init.defaultBranch",
+        silent=True, log=False, external=True, success_codes=[0, 1],
+    )  # fmt: skip
+    candidates = [initial.strip()] if isinstance(initial, str) and initial.strip() else []
+    for name in [*candidates, "main", "master"]:
+        if _branch_exists(session, name):
+            return name
+    return "main"
+
+
 def _check_tree(session: nox.Session, plan: Plan) -> None:
     """Refuse anything but a clean tree on the release branch."""
     # git exits 128 outside a repository; that is an answer here, not a crash to log.
@@ -124,12 +161,14 @@ def _check_tree(session: nox.Session, plan: Plan) -> None:
     if not (isinstance(inside, str) and inside.strip() == "true"):
         raise fail(session, "release refused: not a git checkout")
     branch = _git(session, "rev-parse", "--abbrev-ref", "HEAD").strip()
-    wanted = plan.config.settings.release.branch
+    wanted = release_branch(session, plan)
     if branch != wanted:
-        msg = (
-            f"release refused: on branch {branch!r}, releases are made from {wanted!r} "
-            "([tool.noxkit.release] branch)"
+        how = (
+            "[tool.noxkit.release] branch"
+            if plan.config.settings.release.branch
+            else "the repository's default branch; set [tool.noxkit.release] branch to change it"
         )
+        msg = f"release refused: on branch {branch!r}, releases are made from {wanted!r} ({how})"
         raise fail(session, msg)
     dirty = [line[3:] for line in _git(session, "status", "--porcelain").splitlines() if line]
     if dirty:
@@ -175,8 +214,13 @@ def plan_release(session: nox.Session, plan: Plan, args: Sequence[str] = ()) -> 
     since = f"since {last[0]}" if last else "in the whole history (no release tag yet)"
     if explicit is not None:
         try:
-            if Version(explicit) <= Version(current):
-                raise fail(session, f"release: {explicit} is not newer than {current}")
+            # Before the first tag, the version in the files is not released yet: a project
+            # may release it as it is (`-- 0.1.0` on a fresh project).
+            first = last is None and Version(explicit) == Version(current)
+            if Version(explicit) <= Version(current) and not first:
+                released = f"{current} is already released ({last[0]})" if last else current
+                msg = f"release: {explicit} is not newer than {released}; pass a newer version"
+                raise fail(session, msg)
         except InvalidVersion:
             raise fail(session, f"release: {explicit!r} is not a valid version") from None
         version = explicit
@@ -224,25 +268,46 @@ def _describe(
     for line in release.section.rstrip("\n").splitlines():
         session.log(f"  | {line}")
     session.log(f"tag: {release.tag}")
-    gate = "; ".join(f"nox -s {g}" for g in release.gate) or "none"
+    gate = "; ".join(
+        f"nox -s {' '.join(names)}" + (f" -- {' '.join(rest)}" if rest else "")
+        for names, rest in _gate_runs(release.gate)
+    )
+    gate = gate or "none"
     session.log(f"gate: {gate}")
 
 
 def release_gate(session: nox.Session, plan: Plan, release: ReleasePlan) -> None:
     """Run each gate session with nox, in order; the first failure refuses the release."""
     del plan
-    for entry in release.gate:
-        name, _, rest = entry.partition(" -- ")
-        if name.strip() == "release":
+    for names, rest in _gate_runs(release.gate):
+        if "release" in names:
             raise fail(session, "release refused: the gate cannot contain release itself")
-        command = [sys.executable, "-m", "nox", "--non-interactive", "-s", name.strip()]
-        if rest.strip():
-            command += ["--", *rest.split()]
+        command = [sys.executable, "-m", "nox", "--non-interactive", "-s", *names]
+        if rest:
+            command += ["--", *rest]
         try:
             session.run(*command, external=True)
         except CommandFailed:
-            msg = f"release refused: the gate `nox -s {entry}` failed; nothing was written"
+            shown = " ".join(names) + (f" -- {' '.join(rest)}" if rest else "")
+            msg = f"release refused: the gate `nox -s {shown}` failed; nothing was written"
             raise fail(session, msg) from None
+
+
+def _gate_runs(gate: Sequence[str]) -> list[tuple[list[str], list[str]]]:
+    """The gate as nox runs: consecutive entries without posargs share one nox run.
+
+    One run lets nox honour ``requires`` once: ``smoke`` requires ``build``, so ``build`` and
+    ``smoke`` in two runs would build twice.
+    """
+    runs: list[tuple[list[str], list[str]]] = []
+    for entry in gate:
+        name, _, rest = entry.partition(" -- ")
+        args = rest.split()
+        if runs and not args and not runs[-1][1]:
+            runs[-1][0].append(name.strip())
+        else:
+            runs.append(([name.strip()], args))
+    return runs
 
 
 def write_release(session: nox.Session, plan: Plan, release: ReleasePlan) -> None:
@@ -262,6 +327,31 @@ def write_release(session: nox.Session, plan: Plan, release: ReleasePlan) -> Non
     _git(session, "add", "--", *changed)
     _git(session, "commit", "--quiet", "-m", f"chore(release): {release.version}")
     _git(session, "tag", "-a", release.tag, "-m", f"Release {release.version}")
-    branch = plan.config.settings.release.branch
+    branch = release_branch(session, plan)
     session.log(f"released {release.version}: committed {', '.join(changed)}, tagged {release.tag}")
+    _drop_other_versions(session, plan, release.version)
     session.log(f"publish with: git push --follow-tags origin {branch}")
+
+
+def _drop_other_versions(session: nox.Session, plan: Plan, version: str) -> None:
+    """Remove the dist folder's artifacts of other versions: the gate built the old one.
+
+    Left there, they sit next to the new tag and get uploaded by ``twine upload dist/*``.
+    """
+    dist = plan.config.root / plan.config.settings.build.dist_dir
+    own = canonicalize_name(plan.project.name or "")
+    if not dist.is_dir() or not own:
+        return
+    stale = [
+        path
+        for path in sorted(dist.iterdir())
+        if artifact_project(path.name) == own
+        and artifact_version(path.name) != str(Version(version))
+    ]
+    for path in stale:
+        path.unlink()
+    if stale:
+        (dist / MANIFEST_NAME).unlink(missing_ok=True)
+        names = ", ".join(p.name for p in stale)
+        session.log(f"removed from {dist.name}/ what is not {version}: {names}")
+    session.log(f"build {version}'s artifacts with: nox -s build")

@@ -59,3 +59,21 @@ class TestDoctorCoverage:
         )
         diagnosis = diagnose(build_plan(load_config(root)))
         assert any("measure = '3.9'" in p for p in diagnosis.problems)
+
+
+class TestDoctorFoundValues:
+    def test_found_values_are_shown_with_where_they_came_from(self, tmp_path):
+        """Settings left unset show what noxkit found and where, never a bare (automatic)."""
+        root = _root(
+            tmp_path,
+            'requires-python = ">=3.12"\n[dependency-groups]\ntest = ["pytest"]\n',
+            files=("src/app/__init__.py", "mkdocs.yml"),
+        )
+        diagnosis = diagnose(build_plan(load_config(root)))
+        shown = {item["key"]: (item["value"], item["layer"]) for item in diagnosis.settings}
+        assert shown["package"] == (["app"], "found: the project layout (src/app)")
+        assert shown["python"][0] == ["3.12"]
+        assert "requires-python >=3.12" in shown["python"][1]
+        assert shown["tests.groups"][0] == ["test"]
+        assert shown["docs.config"] == ("mkdocs.yml", "found: mkdocs")
+        assert "(automatic)" not in render(diagnosis)

@@ -16,6 +16,7 @@ CHOICE_KEYS = {
     "envs.compile-bytecode": schema.CompileBytecode,
     "envs.prefill": schema.Prefill,
     "lock.on-stale": schema.OnStale,
+    "envs.download-python": schema.DownloadPython,
     "build.reproducible": schema.Reproducible,
     "coverage.core": schema.CoverageCore,
     "venv-backend": schema.VenvBackend,

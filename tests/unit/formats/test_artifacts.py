@@ -238,3 +238,24 @@ class TestManifest:
         """A missing manifest is a ManifestError naming the path."""
         with pytest.raises(ManifestError, match="no manifest at"):
             read_manifest(tmp_path / "SHA256SUMS")
+
+
+class TestLongDescription:
+    @pytest.mark.parametrize(
+        ("metadata", "expected"),
+        [
+            ("Name: pkg\nVersion: 1.0\n\nLong text.\n", True),
+            ("Name: pkg\nVersion: 1.0\nDescription: Long text.\n", True),
+            ("Name: pkg\nVersion: 1.0\n", False),
+            ("Name: pkg\nVersion: 1.0\n\n\n", False),
+        ],
+    )
+    def test_long_description_is_read_from_the_body_or_the_header(
+        self, tmp_path, metadata, expected
+    ):
+        """An empty README gives a wheel whose METADATA has no description: build names it."""
+        wheel = make_wheel(
+            tmp_path / "pkg-1.0-py3-none-any.whl",
+            {"pkg/__init__.py": "", f"{INFO}/METADATA": "Metadata-Version: 2.4\n" + metadata},
+        )
+        assert read_metadata(wheel).long_description is expected

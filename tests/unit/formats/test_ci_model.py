@@ -78,7 +78,7 @@ class TestPipeline:
         assert coverage.combines
         assert coverage.command() == "nox -s coverage --no-dependencies"
         assert coverage.needs == ("lint", "typecheck", "tests")
-        assert coverage.publish == (f"{OUT}/htmlcov/",)
+        assert coverage.publish == (f"{OUT}/htmlcov/", f"{OUT}/junit/")
         assert coverage.coverage_xml == f"{OUT}/coverage.xml"
 
     def test_install_command_adds_uv_and_quotes_markers(self, plan):
@@ -151,3 +151,22 @@ class TestRenderers:
         ]
         assert gitlab["tests"]["artifacts"]["paths"] == ["out/coverage/"]
         assert "artifacts" not in gitlab["coverage"]
+
+
+class TestReportUploads:
+    def test_github_uploads_reports_coverage_html_and_junit(self, plan):
+        """Run reports, the HTML coverage and every JUnit file are uploaded, hidden folder too."""
+        doc = yaml.safe_load(render_github(ci_pipeline(plan, CiOptions(shards=2))))
+        uploads = {
+            step["with"]["name"]: step["with"]
+            for job in doc["jobs"].values()
+            for step in job["steps"]
+            if "upload-artifact" in step.get("uses", "")
+        }
+        assert "run-report-lint" in uploads
+        report = uploads["coverage-report"]
+        assert f"{OUT}/htmlcov/" in report["path"]
+        assert f"{OUT}/junit/" in report["path"]
+        # The output folder is hidden (.nox): upload-artifact skips it unless told.
+        for name, upload in uploads.items():
+            assert upload.get("include-hidden-files") is True, name

@@ -36,7 +36,7 @@ class TestRunReport:
         a = _report(_session("lint", [("ruff", "0.7.0")]))
         identical, lines = _runreport.diff_reports(a, copy.deepcopy(a))
         assert identical
-        assert lines == ["lint: identical (1 packages)"]
+        assert lines == ["lint: identical (1 package)"]
 
     def test_diff_names_each_difference(self):
         """Changed, removed and added packages, a changed Python and a missing session."""

@@ -119,6 +119,14 @@ class TestCommands:
         assert commands.build_frontend(plan, "virtualenv")[:3] == ("python", "-m", "build")
         assert "--out-dir" in commands.build_frontend(plan, "uv")
 
+    def test_twine_check_is_strict_only_when_configured(self, plan, tmp_path):
+        """PyPI accepts a missing long description, so `--strict` is opt-in (twine-strict)."""
+        assert commands.twine_check(plan) == ("twine", "check", "{artifacts}")
+        with (tmp_path / "pyproject.toml").open("a", encoding="utf-8") as handle:
+            handle.write("\n[tool.noxkit.build]\ntwine-strict = true\n")
+        strict = load_plan(tmp_path)
+        assert commands.twine_check(strict) == ("twine", "check", "--strict", "{artifacts}")
+
     def test_plan_methods_return_the_builder_commands(self, plan):
         """The public Plan methods are the same builder, rendered."""
         assert plan.ruff_check_command() == list(commands.ruff_check(plan))

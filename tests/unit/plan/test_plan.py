@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 
 from noxkit import ConfigError, build_plan, load_config
@@ -35,11 +33,21 @@ class TestPythons:
         assert project.pythons == ("3.9", "3.10")
         assert project.python_source == "trove classifiers"
 
-    def test_running_python_as_fallback(self, tmp_path):
-        """Without classifiers, the Python that runs nox."""
+    @pytest.mark.parametrize(
+        ("requires", "expected"),
+        [(">=3.11", "3.11"), (">=3.8", "3.10"), ("~=3.12.0", "3.12"), (">3.12", "3.13")],
+    )
+    def test_requires_python_as_fallback(self, tmp_path, requires, expected):
+        """Without classifiers, the oldest Python requires-python allows, not the running one."""
+        root = _project(tmp_path, f'[project]\nname = "x"\nrequires-python = "{requires}"\n')
+        project = inspect_project(load_config(root))
+        assert project.pythons == (expected,)
+        assert requires in project.python_source
+
+    def test_no_requires_python_is_a_fixed_default(self, tmp_path):
+        """Without classifiers or requires-python, a fixed Python: the same on every machine."""
         root = _project(tmp_path, '[project]\nname = "x"\n')
-        running = f"{sys.version_info.major}.{sys.version_info.minor}"
-        assert inspect_project(load_config(root)).pythons == (running,)
+        assert inspect_project(load_config(root)).pythons == ("3.10",)
 
     def test_config_wins(self, tmp_path):
         """[tool.noxkit] python wins over classifiers."""
