@@ -130,8 +130,8 @@ class TestShards:
         assert '"tests/test_mod0.py::test_f0": 0.0' in after
 
     def test_bad_shard_fails_with_one_line(self, make_project):
-        """A malformed shard fails the session, saying what a shard looks like."""
+        """A malformed shard is a usage error (exit 2), saying what a shard looks like."""
         project = make_project("sharded-suite")
         run = project.nox("-s", "tests", "--", "--shard", "5/4")
-        assert run.returncode == 1, run
+        assert run.returncode == 2, run
         assert "invalid shard '5/4': K must be between 1 and N" in run.output, run

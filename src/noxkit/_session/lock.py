@@ -23,6 +23,7 @@ from packaging.utils import canonicalize_name
 from noxkit._errors import ConfigError, fail
 from noxkit._formats import lock as lockfile
 from noxkit._formats.envs import in_ci
+from noxkit._formats.usage import parse_lock_args
 from noxkit._plan import commands
 from noxkit._session import noxapi
 from noxkit._session.tools import run_command
@@ -43,8 +44,6 @@ __all__ = [
     "validate_at_register",
     "write_lock",
 ]
-
-_USAGE = "usage: nox -s lock [-- --check | --upgrade | --upgrade-package NAME ...]"
 
 
 def _label(plan: Plan) -> str:
@@ -256,22 +255,10 @@ def _run_install(
 
 
 def _parse_args(session: nox.Session, args: Sequence[str]) -> tuple[bool, bool, list[str]]:
-    check = upgrade = False
-    packages: list[str] = []
-    items = list(args)
-    while items:
-        arg = items.pop(0)
-        if arg == "--check":
-            check = True
-        elif arg in {"--upgrade", "-U"}:
-            upgrade = True
-        elif arg in {"--upgrade-package", "-P"} and items:
-            packages.append(items.pop(0))
-        elif arg.startswith("--upgrade-package="):
-            packages.append(arg.partition("=")[2])
-        else:
-            raise fail(session, f"unknown argument {arg!r}; {_USAGE}")
-    return check, upgrade, packages
+    try:
+        return parse_lock_args(args)
+    except ValueError as exc:
+        raise fail(session, str(exc)) from None
 
 
 def lock(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()) -> None:

@@ -163,13 +163,14 @@ def log(message: str, *, error: bool = False) -> None:
 
 
 def guard_venv_creation(
-    guard: Callable[[str, str, Any], AbstractContextManager[None]],
+    guard: Callable[[str, str, Any, list[str]], AbstractContextManager[None]],
     on_missing_interpreter: Callable[[str, Any, str, bool], None] | None = None,
 ) -> None:
     """Run nox's creation (or reuse check) of every session's environment inside ``guard``.
 
-    ``guard(envdir, session_name, func)`` is entered just before nox looks at the folder and
-    exited when nox is done with it. nox decides reuse, wipes and recreates a folder in
+    ``guard(envdir, session_name, func, posargs)`` is entered just before nox looks at the
+    folder and exited when nox is done with it (it may also refuse the session's arguments
+    there, before any environment is built). nox decides reuse, wipes and recreates a folder in
     ``SessionRunner._create_venv``, before the session function (and so any wrapper of it)
     runs; a lock taken in the session body comes too late to stop a concurrent run from
     recreating the folder under an install. There is no hook there, so the method is wrapped
@@ -191,7 +192,8 @@ def guard_venv_creation(
 
     def _create_venv(runner: Any) -> None:  # noqa: ANN401 - nox's SessionRunner
         try:
-            with _create_venv.guard(runner.envdir, runner.friendly_name, runner.func):  # type: ignore[attr-defined]
+            posargs = list(getattr(runner, "posargs", None) or [])
+            with _create_venv.guard(runner.envdir, runner.friendly_name, runner.func, posargs):  # type: ignore[attr-defined]
                 current(runner)
         except InterpreterNotFound as exc:
             report = _create_venv.on_missing  # type: ignore[attr-defined]

@@ -127,14 +127,27 @@ def _missing_interpreter(
         record_missing_interpreter(output_dir, name, reason, failed=is_error)
 
 
-def _env_guard(envdir: str, name: str, func: Any) -> contextlib.AbstractContextManager[None]:  # noqa: ANN401 - nox's Func
-    """At every session's start: signal handling, and the folder lock before nox's creation.
+def _env_guard(
+    envdir: str,
+    name: str,
+    func: Any,  # noqa: ANN401 - nox's Func
+    posargs: list[str],
+) -> contextlib.AbstractContextManager[None]:
+    """At every session's start: arguments, signal handling, the folder lock before creation.
 
-    SIGTERM/SIGHUP are handled from the first session on (see ``signals``); a noxkit-managed
-    environment folder is locked before nox creates or reuses it (see ``envlock``).
+    A standard session's own arguments (``--shard``, the lock's and release's flags) are
+    checked before nox builds anything: a usage error exits 2 at once. SIGTERM/SIGHUP are
+    handled from the first session on (see ``signals``); a noxkit-managed environment folder
+    is locked before nox creates or reuses it (see ``envlock``).
     """
     from noxkit._session import signals  # noqa: PLC0415 - only when sessions run
 
+    if getattr(func, _NOXKIT_SESSION, False):
+        from noxkit._formats.usage import usage_problem  # noqa: PLC0415 - only when sessions run
+
+        problem = usage_problem(name, posargs, os.environ)
+        if problem is not None:
+            raise exit_for(ConfigError(problem))
     signals.install()
     when_busy = getattr(func, _WHEN_BUSY, None)
     if when_busy is None:

@@ -32,6 +32,7 @@ from noxkit._formats.release import (
     render_section,
     write_version,
 )
+from noxkit._formats.usage import parse_release_args
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -42,7 +43,6 @@ if TYPE_CHECKING:
 
 __all__ = ["ReleasePlan", "plan_release", "release_branch", "release_gate", "write_release"]
 
-_DRY_RUN = "--dry-run"
 _SHOWN = 5  # dirty files named in the refusal
 
 
@@ -67,12 +67,10 @@ class ReleasePlan:
 
 
 def _parse_args(session: nox.Session, args: Sequence[str]) -> tuple[bool, str | None]:
-    dry_run = _DRY_RUN in args
-    rest = [a for a in args if a != _DRY_RUN]
-    if any(a.startswith("-") for a in rest) or len(rest) > 1:
-        msg = f"release takes [--dry-run] [VERSION], got: {' '.join(args)}"
-        raise fail(session, msg)
-    return dry_run, rest[0] if rest else None
+    try:
+        return parse_release_args(args)
+    except ValueError as exc:
+        raise fail(session, str(exc)) from None
 
 
 def _tag_pattern(tag_format: str) -> re.Pattern[str]:
