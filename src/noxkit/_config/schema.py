@@ -911,9 +911,17 @@ def command_line_layer(spec: str) -> Layer:
         except tomllib.TOMLDecodeError:
             value = text.strip()
         *tables, leaf = dotted.strip().split(".")
+        if not leaf or not all(tables):
+            msg = f"NOXKIT_SET: expected 'table.key=value', got {item!r}"
+            raise ConfigError(msg)
         target = table
-        for name in tables:
-            target = target.setdefault(name, {})
+        for depth, name in enumerate(tables):
+            inner = target.setdefault(name, {})
+            if not isinstance(inner, dict):
+                where = ".".join(tables[: depth + 1])
+                msg = f"NOXKIT_SET: {where!r} is given a value and also used as a table"
+                raise ConfigError(msg)
+            target = inner
         target[leaf] = value
     return Layer("command line (NOXKIT_SET)", table, "NOXKIT_SET")
 

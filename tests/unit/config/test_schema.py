@@ -142,3 +142,13 @@ class TestEnvsSetting:
         (tmp_path / "pyproject.toml").write_text('[tool.noxkit.envs]\nreuse = "always"\n')
         with pytest.raises(ConfigError, match="must be one of 'flag', 'fingerprint'"):
             load_config(tmp_path)
+
+
+class TestCommandLineLayerShapes:
+    @pytest.mark.parametrize("spec", ["profile=[];profile.x=1", "tests.=3", ".maxfail=3", "a..b=1"])
+    def test_a_key_path_that_cannot_be_a_table_is_one_line(self, spec):
+        """NOXKIT_SET with a value used as a table, or an empty key part: a ConfigError."""
+        from noxkit._config.schema import command_line_layer  # noqa: PLC0415
+
+        with pytest.raises(ConfigError, match="NOXKIT_SET: "):
+            command_line_layer(spec)
