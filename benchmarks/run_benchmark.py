@@ -98,12 +98,12 @@ def _run(args: list[str], cwd: Path, env: dict[str, str], *, strict: bool = True
 def _fetch_sdist(real: Real, dest: Path) -> None:
     """Unpack the pinned sdist into ``dest`` (PyPI's JSON API, relative URLs of mirrors ok)."""
     base = f"https://pypi.org/pypi/{real.name}/json"
-    with urllib.request.urlopen(base, timeout=60) as response:  # noqa: S310 - fixed https URL
+    with urllib.request.urlopen(base, timeout=60) as response:
         data = json.load(response)
     files = [f for f in data["releases"].get(real.version, []) if f["packagetype"] == "sdist"]
     if not files:
         sys.exit(f"no sdist of {real.name} {real.version} on PyPI")
-    with urllib.request.urlopen(urljoin(base, files[0]["url"]), timeout=120) as response:  # noqa: S310
+    with urllib.request.urlopen(urljoin(base, files[0]["url"]), timeout=120) as response:
         blob = response.read()
     with tempfile.TemporaryDirectory() as tmp, tarfile.open(fileobj=io.BytesIO(blob)) as tar:
         tar.extractall(tmp, filter="data")
@@ -269,7 +269,7 @@ Scenario = tuple[str, str, "Callable[[], float]"]
 
 
 def _scenarios(project: Project, base_env: dict[str, str], tox: Path | None) -> list[Scenario]:
-    assert project.venv is not None  # noqa: S101 - set up before
+    assert project.venv is not None
     floor_env = dict(base_env, PATH=f"{project.venv / 'bin'}{os.pathsep}{base_env['PATH']}")
     nox = [sys.executable, "-m", "nox", "--non-interactive"]
     hand = [*nox, "--default-venv-backend", "uv"]
@@ -288,28 +288,49 @@ def _scenarios(project: Project, base_env: dict[str, str], tox: Path | None) -> 
         return time.perf_counter() - start
 
     c = project.copies
-    out: list[Scenario] = [
-        ("FLOOR cold (no tool caches)", lambda: timed(project.floor, c["floor"], floor_env, cold=True)),
-        ("FLOOR warm", lambda: timed(project.floor, c["floor"], floor_env, cold=False)),
-        ("pytest (plain, preinstalled)", lambda: timed([["pytest", "-q"]], c["floor"], floor_env, cold=False)),
-        ("noxkit cold", lambda: timed([[*nox, *pipeline]], c["nk-cold"], base_env, cold=True)),
-        ("noxkit -j auto cold", lambda: timed([[*nox, "-j", "auto", *jpipeline]], c["nkj-cold"], base_env, cold=True)),
-        ("noxkit warm", lambda: timed([[*nox, *pipeline]], c["nk-warm"], base_env, cold=False)),
-        ("noxkit -j auto warm", lambda: timed([[*nox, "-j", "auto", *jpipeline]], c["nkj-warm"], base_env, cold=False)),
-        ("hand noxfile cold", lambda: timed([[*hand, *hand_sessions]], c["hand-cold"], base_env, cold=True)),
-        ("hand noxfile -j cold", lambda: timed([[*hand, "-j", "auto", "--allow-parallel", *hand_sessions]], c["handj-cold"], base_env, cold=True)),
-        ("hand noxfile warm (-R)", lambda: timed([[*hand, "-R", *hand_sessions]], c["hand-warm"], base_env, cold=False)),
-        ("hand noxfile -j warm (-R)", lambda: timed([[*hand, "-R", "-j", "auto", "--allow-parallel", *hand_sessions]], c["handj-warm"], base_env, cold=False)),
-        ("nox -l, noxkit", lambda: timed([[*nox, "-l"]], c["nk-warm"], base_env, cold=False)),
-        ("nox -l, hand noxfile", lambda: timed([[*nox, "-l"]], c["hand-warm"], base_env, cold=False)),
-    ]  # fmt: skip
+    par = ["-j", "auto", "--allow-parallel"]
+    # (label, commands, copy, environment, cold?)
+    table: list[tuple[str, list[list[str]], str, dict[str, str], bool]] = [
+        ("FLOOR cold (no tool caches)", project.floor, "floor", floor_env, True),
+        ("FLOOR warm", project.floor, "floor", floor_env, False),
+        ("pytest (plain, preinstalled)", [["pytest", "-q"]], "floor", floor_env, False),
+        ("noxkit cold", [[*nox, *pipeline]], "nk-cold", base_env, True),
+        ("noxkit -j auto cold", [[*nox, "-j", "auto", *jpipeline]], "nkj-cold", base_env, True),
+        ("noxkit warm", [[*nox, *pipeline]], "nk-warm", base_env, False),
+        ("noxkit -j auto warm", [[*nox, "-j", "auto", *jpipeline]], "nkj-warm", base_env, False),
+        ("hand noxfile cold", [[*hand, *hand_sessions]], "hand-cold", base_env, True),
+        ("hand noxfile -j cold", [[*hand, *par, *hand_sessions]], "handj-cold", base_env, True),
+        ("hand noxfile warm (-R)", [[*hand, "-R", *hand_sessions]], "hand-warm", base_env, False),
+        (
+            "hand noxfile -j warm (-R)",
+            [[*hand, "-R", *par, *hand_sessions]],
+            "handj-warm",
+            base_env,
+            False,
+        ),
+        ("nox -l, noxkit", [[*nox, "-l"]], "nk-warm", base_env, False),
+        ("nox -l, hand noxfile", [[*nox, "-l"]], "hand-warm", base_env, False),
+    ]
     if tox is not None:
         tox_bin = str(tox / "bin" / "tox")
-        out += [
-            ("tox-uv cold (-r)", lambda: timed([[tox_bin, "-r", "-q"]], c["tox-cold"], base_env, cold=True)),
-            ("tox-uv -p auto cold (-r)", lambda: timed([[tox_bin, "-r", "-q", "-p", "auto"]], c["tox-cold"], base_env, cold=True)),
-            ("tox-uv warm", lambda: timed([[tox_bin, "-q"]], c["tox-warm"], base_env, cold=False)),
-        ]  # fmt: skip
+        table += [
+            ("tox-uv cold (-r)", [[tox_bin, "-r", "-q"]], "tox-cold", base_env, True),
+            (
+                "tox-uv -p auto cold (-r)",
+                [[tox_bin, "-r", "-q", "-p", "auto"]],
+                "tox-cold",
+                base_env,
+                True,
+            ),
+            ("tox-uv warm", [[tox_bin, "-q"]], "tox-warm", base_env, False),
+        ]
+
+    def scenario(
+        commands: list[list[str]], copy: str, env: dict[str, str], cold: bool
+    ) -> Callable[[], float]:
+        return lambda: timed(commands, c[copy], env, cold=cold)
+
+    out = [(label, scenario(*rest)) for label, *rest in table]
     return [(project.name, label, run) for label, run in out]
 
 
@@ -380,7 +401,9 @@ def main() -> int:
         for name in ("noxkit", "nox", "uv", "coverage", "ruff", "mypy")
     }  # fmt: skip
     print(f"\n{time.strftime('%Y-%m-%d %H:%M %Z')}; {platform.platform()}, {os.cpu_count()} CPUs;")
-    print(f"Python {platform.python_version()}; " + ", ".join(f"{k} {v}" for k, v in versions.items()))
+    print(
+        f"Python {platform.python_version()}; " + ", ".join(f"{k} {v}" for k, v in versions.items())
+    )
     print(f"medians of {args.runs} round-robin runs; PYTHONDONTWRITEBYTECODE unset\n")
     for project in projects:
         print(f"### {project.name}\n\n| scenario | median | ratio | runs |\n|---|---:|---:|---|")
