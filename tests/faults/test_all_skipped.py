@@ -35,6 +35,11 @@ class TestEverythingSkipped:
         assert "tests-3.98 (Python interpreter 3.98 not found)" in lines[0], run
         assert "allow-all-skipped" in lines[0], run
         assert "Traceback" not in run.output, run
+        # Each missing Python says whether it was downloaded, before nox's skip line.
+        assert (
+            "tests-3.98: Python interpreter 3.98 not found: not downloaded "
+            '([tool.noxkit.envs] download-python = "never"'
+        ) in run.output, run
         report = json.loads(project.read(".nox/noxkit/run-report.json"))
         assert {s["result"] for s in report["sessions"]} == {"skipped"}, report
         assert {s["session"] for s in report["sessions"]} == {

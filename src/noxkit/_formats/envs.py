@@ -38,6 +38,7 @@ __all__ = [
     "fingerprint",
     "in_ci",
     "installed_digest",
+    "missing_python_line",
     "nox_reuse_venv",
     "read_stamp",
     "reuse_allowed",
@@ -414,3 +415,19 @@ def installed_digest(installed: Sequence[Sequence[str]]) -> str:
     """One digest of a whole installed set: equal digests mean identical environments."""
     lines = sorted(f"{name.lower()}=={version}" for name, version in installed)
     return digest("\n".join(lines))
+
+
+def missing_python_line(reason: str, download: str) -> str:
+    """Why a session has no Python, and whether noxkit let uv download one (one line).
+
+    An offline machine must not spend seconds per missing Python on DNS errors, so downloads
+    are off unless the project asks; the line says which way it was and how to change it.
+    """
+    if download == "never":
+        how = (
+            'not downloaded ([tool.noxkit.envs] download-python = "never"; install it, or set '
+            '"auto" to let uv fetch it)'
+        )
+    else:
+        how = f'and uv could not provide it (download-python = "{download}")'
+    return f"{reason.rstrip('.')}: {how}"

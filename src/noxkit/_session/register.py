@@ -21,7 +21,7 @@ import nox
 
 from noxkit._config.schema import load_config
 from noxkit._errors import ConfigError, exit_for, exit_on_error
-from noxkit._formats.envs import nox_reuse_venv
+from noxkit._formats.envs import missing_python_line, nox_reuse_venv
 from noxkit._formats.report import RUN_VAR, run_file
 from noxkit._plan.plan import Plan, SessionPlan, build_plan, remember
 from noxkit._plan.sessions import info, registration_order
@@ -114,16 +114,19 @@ a session function's attributes for each Python of a matrix)."""
 
 
 def _missing_interpreter(
-    output_dir: Path,
     name: str,
     func: Any,  # noqa: ANN401 - nox's Func
     reason: str,
     is_error: bool,
+    *,
+    output_dir: Path,
+    download: str,
 ) -> None:
-    """Put a noxkit session nox skipped for a missing Python into the run report."""
+    """Say in one line why a noxkit session has no Python, and put it in the run report."""
     if getattr(func, _NOXKIT_SESSION, False):
         from noxkit._session.run import record_missing_interpreter  # noqa: PLC0415 - sessions only
 
+        noxapi.log(f"{name}: {missing_python_line(reason, download)}")
         record_missing_interpreter(output_dir, name, reason, failed=is_error)
 
 
@@ -211,7 +214,14 @@ def _register(
     skipped |= set(_check_names(plan.config.settings.skip, "[tool.noxkit] skip", known))
     start_run(plan)
     noxapi.wrap_sessions(_scoped)
-    noxapi.guard_venv_creation(_env_guard, functools.partial(_missing_interpreter, plan.output_dir))
+    noxapi.guard_venv_creation(
+        _env_guard,
+        functools.partial(
+            _missing_interpreter,
+            output_dir=plan.output_dir,
+            download=plan.config.settings.envs.download_python,
+        ),
+    )
     existing = noxapi.registered_names()
     registered: dict[str, Any] = {}
     for name in registration_order(known):

@@ -111,3 +111,16 @@ class TestStamp:
         b = _envs.installed_digest([["attrs", "24.1"], ["ruff", "0.7.0"]])
         assert a == b
         assert a != _envs.installed_digest([["attrs", "24.2"], ["ruff", "0.7.0"]])
+
+
+class TestMissingPythonLine:
+    def test_says_whether_it_was_downloaded_and_how_to_change_it(self):
+        """A missing Python's line names the setting that kept uv from downloading it."""
+        from noxkit._formats.envs import missing_python_line  # noqa: PLC0415
+
+        line = missing_python_line("Python interpreter 3.99 not found.", "never")
+        assert line.startswith("Python interpreter 3.99 not found: not downloaded")
+        assert 'download-python = "never"' in line
+        assert '"auto"' in line
+        auto = missing_python_line("Python interpreter 3.99 not found", "auto")
+        assert 'uv could not provide it (download-python = "auto")' in auto
