@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SHA256_PREFIX",
+    "append_line",
     "atomic_write_text",
     "digest",
     "digest_file",
@@ -121,3 +122,16 @@ def ignore_folder(folder: Path) -> None:
     marker = folder / ".gitignore"
     if folder.is_dir() and not marker.exists():
         marker.write_text("# Written by noxkit: this folder holds build outputs.\n*\n")
+
+
+def append_line(path: Path, line: str) -> None:
+    """Append one line to ``path`` in one ``O_APPEND`` write.
+
+    Concurrent writers (parallel sessions, two runs) never interleave their lines.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    try:
+        os.write(fd, (line.rstrip("\n") + "\n").encode("utf-8", errors="backslashreplace"))
+    finally:
+        os.close(fd)

@@ -23,6 +23,7 @@ __all__ = [
     "coverage_line",
     "git_revision",
     "header_lines",
+    "in_git",
     "looks_secret",
     "redact",
     "relevant_environment",
@@ -120,7 +121,7 @@ def header_lines(
         f"python: {python_version} at {python_path} (backend {backend or 'none'})",
         f"platform: {platform.platform()} ({platform.machine()})",
     ]
-    revision = git_revision(root) if (root / ".git").exists() or _inside_git(root) else None
+    revision = git_revision(root) if in_git(root) else None
     lines.append(f"git: {revision}" if revision else "git: not a git checkout")
     env = relevant_environment(environ)
     if env:
@@ -128,8 +129,9 @@ def header_lines(
     return lines
 
 
-def _inside_git(root: Path) -> bool:
-    return any((parent / ".git").exists() for parent in root.parents)
+def in_git(root: Path) -> bool:
+    """Whether ``root`` is in a git checkout (a look for ``.git``, no process started)."""
+    return any((folder / ".git").exists() for folder in (root, *root.parents))
 
 
 _CORE_NAMES = {

@@ -15,11 +15,12 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
-import os
 import re
 import statistics
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from noxkit._util import append_line, atomic_write_text
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -140,18 +141,10 @@ def append_history(path: Path, entry: dict[str, Any], keep: int) -> None:
     Trimming rewrites the file through a temporary file and a rename, so a reader never sees a
     half-written history.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    line = (json.dumps(entry, sort_keys=True, separators=(",", ":")) + "\n").encode()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-    try:
-        os.write(fd, line)
-    finally:
-        os.close(fd)
+    append_line(path, json.dumps(entry, sort_keys=True, separators=(",", ":")))
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     if len(lines) > keep:
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text("".join(lines[-keep:]), encoding="utf-8")
-        tmp.replace(path)
+        atomic_write_text(path, "".join(lines[-keep:]))
 
 
 def session_names(runs: list[dict[str, Any]]) -> list[str]:

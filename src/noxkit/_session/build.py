@@ -153,22 +153,32 @@ def _require_backend(session: nox.Session, plan: Plan) -> None:
     raise error
 
 
-def _build(session: nox.Session, plan: Plan, extra_args: Sequence[str]) -> None:
-    """Run the plan's build command: nox's own uv from outside the environment, else pypa/build.
+def _frontend(
+    session: nox.Session, plan: Plan
+) -> tuple[commands.Command, dict[str, str], str | None]:
+    """The plan's build command for this environment, its run-time values, and its program.
 
-    The environment's backend picks the frontend, as it does for ``noxkit doctor``.
+    The environment's backend picks the frontend, as it does for ``noxkit doctor``: with uv,
+    nox's own uv runs from outside the environment (the program returned); otherwise
+    pypa/build runs inside it (None).
     """
     backend = str(session.venv_backend)
     command = commands.build_frontend(plan, backend)
     if commands.uses_uv_build(backend):
         python = shutil.which("python", path=session.bin) or "python"
-        run_command(
-            session, plan, command, extra_args, values={"python": python},
-            program=noxapi.find_uv() or "uv", external=True,
-        )  # fmt: skip
-        return
-    session.install(f"build[virtualenv]{plan.config.settings.tools.build}")
-    run_command(session, plan, command, extra_args, external="error")
+        return command, {"python": python}, noxapi.find_uv() or "uv"
+    return command, {}, None
+
+
+def _build(session: nox.Session, plan: Plan, extra_args: Sequence[str]) -> None:
+    """Run the plan's build command (installing pypa/build first when it runs inside)."""
+    command, values, program = _frontend(session, plan)
+    if program is None:
+        session.install(f"build[virtualenv]{plan.config.settings.tools.build}")
+    external = True if program is not None else "error"
+    run_command(
+        session, plan, command, extra_args, values=values, program=program, external=external
+    )
 
 
 def _second_build_command(
@@ -178,17 +188,12 @@ def _second_build_command(
 
     Returns the command and whether it runs from outside the environment (nox's own uv).
     """
-    backend = str(session.venv_backend)
+    command, values, program = _frontend(session, plan)
     swap = {str(plan.build_staging): str(out), str(plan.config.root): str(source)}
-    command = [swap.get(word, word) for word in commands.build_frontend(plan, backend)]
-    if commands.uses_uv_build(backend):
-        python = shutil.which("python", path=session.bin) or "python"
-        command = [
-            noxapi.find_uv() or "uv",
-            *(python if w == "{python}" else w for w in command[1:]),
-        ]
-        return command, True
-    return command, False
+    argv = [swap.get(word, word) for word in commands.render(command, values)]
+    if program is not None:
+        argv[0] = program
+    return argv, program is not None
 
 
 def build_dists(session: nox.Session, plan: Plan, extra_args: Sequence[str] = ()) -> Artifacts:

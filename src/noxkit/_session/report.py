@@ -37,7 +37,7 @@ from noxkit._formats.report import (
     run_file,
 )
 from noxkit._formats.verdict import nothing_verified
-from noxkit._util import atomic_write_text, dist_version
+from noxkit._util import append_line, atomic_write_text, dist_version
 
 if TYPE_CHECKING:
     from noxkit._plan.plan import Plan
@@ -52,14 +52,8 @@ def append_record(output_dir: Path, record: SessionRecord) -> None:
     path = run_file(output_dir)
     if path is None:
         return
-    line = (json.dumps(record.as_json(), sort_keys=True) + "\n").encode()
     with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-        try:
-            os.write(fd, line)
-        finally:
-            os.close(fd)
+        append_line(path, json.dumps(record.as_json(), sort_keys=True))
 
 
 def finish_run(

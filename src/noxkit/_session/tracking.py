@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from noxkit._formats.header import git_revision
+from noxkit._formats.header import git_revision, in_git
 from noxkit._formats.history import (
     HISTORY_NAME,
     append_history,
@@ -73,7 +73,7 @@ def report_links(output_dir: Path, page: Path) -> dict[str, str]:
 
 def track_run(report: dict[str, Any], tracking: Tracking) -> tuple[Path | None, str]:
     """Record the run in the history and write the page: (the page's path, the summary's trend)."""
-    revision = git_revision(tracking.root) if _in_git(tracking.root) else None
+    revision = git_revision(tracking.root) if in_git(tracking.root) else None
     entry = history_entry(report, revision=revision, lock=file_digest(tracking.lock))
     history = tracking.output_dir / HISTORY_NAME
     runs = [entry]
@@ -90,7 +90,3 @@ def track_run(report: dict[str, Any], tracking: Tracking) -> tuple[Path | None, 
         except OSError:
             page = None
     return page, render_trend_markdown(runs)
-
-
-def _in_git(root: Path) -> bool:
-    return any((folder / ".git").exists() for folder in (root, *root.parents))
