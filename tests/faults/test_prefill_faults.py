@@ -60,6 +60,9 @@ class TestPrefill:
         # The fixture's own lint findings fail `lint`; nox goes on to `tests`.
         assert "Session tests-3.11 was successful" in run.output, run
         assert "using tests-3.11: filled in the background during this run" in run.output, run
+        # Filled by this run: the summary shows it fresh, never as a reuse of an earlier one.
+        (row,) = [ln for ln in run.output.splitlines() if ln.startswith("tests-3.11 ")]
+        assert row.endswith("fresh (filled ahead)"), run
         assert "rebuilding tests-3.11 from scratch" not in run.output, run
         assert (project.path / TESTS_ENV / "noxkit-prefill").is_file()
 
