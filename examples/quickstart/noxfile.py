@@ -19,7 +19,9 @@ import noxkit
 nox.needs_version = ">=2026.8"
 nox.options.default_venv_backend = "uv|virtualenv"
 
-noxkit.register()
+# The example tests on the Python that runs nox, so the README's command works on a machine
+# with a single Python; a project lists its Pythons in [tool.noxkit] python (or classifiers).
+noxkit.register(python=f"{sys.version_info.major}.{sys.version_info.minor}")
 
 if __name__ == "__main__":
     nox.main()

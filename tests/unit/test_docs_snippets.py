@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
+import subprocess
+import sys
 
 import pytest
 from docs_blocks import EXECUTED, ROOT, SHOWN, blocks  # tests/ is on sys.path (pythonpath)
@@ -139,10 +142,23 @@ class TestReadmeCommands:
         for command in commands:
             assert command in ci, command
 
+    def test_the_quickstart_tests_on_the_python_running_nox(self):
+        """The main command works on a machine with one Python: the example's matrix is the
+        Python that runs nox, whatever its requires-python allows."""
+        env = {k: v for k, v in os.environ.items() if k not in {"PYENV_VERSION", "CI"}}
+        listed = subprocess.run(
+            [sys.executable, "-m", "nox", "-f", "examples/quickstart/noxfile.py", "-l"],
+            cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=120,
+        )  # fmt: skip
+        assert listed.returncode == 0, listed.stdout + listed.stderr
+        minor = f"tests-{sys.version_info.major}.{sys.version_info.minor}"
+        names = [ln.split()[1] for ln in listed.stdout.splitlines() if ln.startswith(("* ", "- "))]
+        assert [n for n in names if n.startswith("tests-")] == [minor], listed.stdout
+
     def test_the_quickstart_example_is_shipped(self):
         """The main command's example project has a noxfile that registers noxkit's sessions."""
         noxfile = (ROOT / "examples/quickstart/noxfile.py").read_text(encoding="utf-8")
-        assert "noxkit.register()" in noxfile
+        assert "noxkit.register(" in noxfile
         assert (ROOT / "examples/quickstart/tests").is_dir()
 
 
