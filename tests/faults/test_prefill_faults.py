@@ -7,6 +7,8 @@ import re
 import signal
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 from processes import session_processes, wait_for
@@ -86,3 +88,37 @@ class TestPrefill:
         assert "Session tests-3.11 was successful" in run.output, run
         assert not (project.path / TESTS_ENV / "noxkit-prefill").exists()
         assert re.search(r"tests-3\.11 +success .* fresh", run.output), run
+
+
+class TestWaitIsCounted:
+    def test_the_wait_for_a_filled_environment_is_the_sessions_setup_time(
+        self, make_project, tmp_path
+    ):
+        """`lint` ends while `tests`' environment still fills: the wait shows as `tests`' env
+        setup, and the critical path adds up to the run's wall time (nothing unexplained)."""
+        project = make_project("slow-build")
+        marker, release = tmp_path / "building", tmp_path / "release"
+
+        def release_later() -> None:
+            wait_for(marker.exists, what="the background install to start")
+            time.sleep(4)
+            release.touch()
+
+        helper = threading.Thread(target=release_later, daemon=True)
+        helper.start()
+        run = project.nox(
+            "--reuse-venv=no",
+            "-s",
+            "lint",
+            "tests",
+            env={"SLOW_BUILD_MARKER": str(marker), "SLOW_BUILD_RELEASE": str(release)},
+        )
+        helper.join(timeout=5)
+        assert "Session tests-3.11 was successful" in run.output, run
+        (row,) = [ln for ln in run.output.splitlines() if ln.startswith("tests-3.11 ")]
+        setup = float(row.split()[3].rstrip("s"))
+        assert setup >= 2.0, row
+        found = re.search(r"= ([\d.]+)s of ([\d.]+)s wall", run.output)
+        assert found is not None, run
+        path, wall = float(found[1]), float(found[2])
+        assert wall - path < 0.5, found[0]

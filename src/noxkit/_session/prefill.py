@@ -39,6 +39,7 @@ from noxkit._formats.envs import stamp as write_stamp
 from noxkit._formats.prefill import Queued, envs_to_fill, made_this_run, run_token, write_marker
 from noxkit._session import noxapi
 from noxkit._session.envs import EnvLock, compile_bytecode
+from noxkit._session.run import mark_preparing
 
 if TYPE_CHECKING:
     import nox
@@ -240,4 +241,5 @@ def settle(session: nox.Session) -> None:
         return
     upcoming = noxapi.pending_sessions(session)
     if upcoming:
+        mark_preparing(upcoming[0].name)  # the wait is the next session's setup time
         filler.wait_for(upcoming[0].location)

@@ -144,7 +144,9 @@ def _env_guard(
     is locked before nox creates or reuses it (see ``envlock``).
     """
     from noxkit._session import signals  # noqa: PLC0415 - only when sessions run
+    from noxkit._session.run import mark_preparing  # noqa: PLC0415 - only when sessions run
 
+    mark_preparing(name)
     if getattr(func, _NOXKIT_SESSION, False):
         from noxkit._formats.usage import usage_problem  # noqa: PLC0415 - only when sessions run
 

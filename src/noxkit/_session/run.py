@@ -34,7 +34,14 @@ if TYPE_CHECKING:
     from noxkit._plan.plan import Plan
     from noxkit._session.envs import Prepared
 
-__all__ = ["SessionRun", "ensure_run", "record_missing_interpreter", "running", "session_scope"]
+__all__ = [
+    "SessionRun",
+    "ensure_run",
+    "mark_preparing",
+    "record_missing_interpreter",
+    "running",
+    "session_scope",
+]
 
 
 @dataclass
@@ -125,6 +132,25 @@ def record_missing_interpreter(output_dir: Path, name: str, reason: str, *, fail
     )
 
 
+_PREPARING: dict[str, tuple[float, float]] = {}
+"""When nox began preparing each upcoming session (``perf_counter``, wall clock), by name.
+
+The time before a session's function runs is the session's too: nox creating (or checking)
+its environment, and the wait for an environment noxkit fills in the background. No run object
+exists yet then, so the moment waits here until the run opens (:func:`_open` takes it).
+"""
+
+
+def mark_preparing(name: str) -> None:
+    """Note that the session ``name`` begins now: its environment is being prepared.
+
+    The first mark counts (the wait for a background fill comes before nox's own creation
+    step), so the session's setup time shows what it waited for and the run's critical path
+    adds up to its wall time.
+    """
+    _PREPARING.setdefault(name, (time.perf_counter(), time.time()))
+
+
 _RUN: ContextVar[SessionRun | None] = ContextVar("noxkit_session_run", default=None)
 _SCOPE: ContextVar[list[SessionRun] | None] = ContextVar("noxkit_session_scope", default=None)
 
@@ -135,17 +161,20 @@ def running() -> SessionRun | None:
 
 
 def _open(session: nox.Session, plan: Plan) -> SessionRun:
+    mark = _PREPARING.pop(session.name, None)
+    began, wall = mark if mark is not None else (time.perf_counter(), time.time())
     record = SessionRecord(
         session=session.name,
-        started=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        started=dt.datetime.fromtimestamp(wall, dt.timezone.utc).isoformat(timespec="seconds"),
         pid=os.getpid(),
-        start=time.time(),
+        start=wall,
     )
     run = SessionRun(
         name=session.name,
         plan=plan,
         key=noxapi.runner_key(session),
         record=record,
+        started=began,
         session=session,
     )
     _RUN.set(run)
