@@ -89,3 +89,27 @@ class TestSigterm:
 def _wait(predicate, timeout: float = 180, what: str = "condition") -> None:
     """This file's runs install a lot: a longer default wait."""
     wait_for(predicate, timeout, what)
+
+
+class TestSigtermToParallelParent:
+    def test_sigterm_to_the_parent_alone_ends_its_workers_and_their_tools(
+        self, make_project, tmp_path
+    ):
+        """`nox -j`: the parent runs no session itself. SIGTERM to its PID alone (a CI runner
+        cancelling) ends the workers and the tools they run, and the run exits 143."""
+        project = make_project("slow-tests")
+        (project.path / "hold").touch()  # the paused test waits while this file exists
+        log = tmp_path / "run.log"
+        proc = _spawn(project, ["-j", "2", "-s", "tests", "lint"], log)
+        try:
+            _wait((project.path / "running").exists, what="pytest to run the paused test")
+            pytest_pid = int((project.path / "running").read_text())
+            os.kill(proc.pid, signal.SIGTERM)  # the parent alone
+            assert proc.wait(timeout=60) == 143, log.read_text()
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+        output = log.read_text()
+        assert "SIGTERM received: the run is interrupted" in output, output
+        _wait(lambda: not _alive(pytest_pid), timeout=10, what="pytest to be ended")
+        _wait(lambda: not session_processes(proc.pid), timeout=10, what="no worker left")

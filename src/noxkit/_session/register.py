@@ -48,6 +48,7 @@ def start_run(plan: Plan) -> None:
     if token and owner == str(os.getppid()):
         return  # a `nox -j` worker: its parent prints the summary
     os.environ[RUN_VAR] = f"{os.getpid()}:{secrets.token_hex(8)}"
+    _forward_signals()
     settings = plan.config.settings
     report = plan.config.root / (settings.report.json or f"{settings.output_dir}/run-report.json")
     atexit.register(
@@ -59,6 +60,28 @@ def start_run(plan: Plan) -> None:
         plan,
         allow_all_skipped=settings.allow_all_skipped,
     )
+
+
+def _forward_signals() -> None:
+    """Handle SIGTERM/SIGHUP in the run's owner from ``register()`` on.
+
+    The owner may be a ``nox -j`` parent, which runs no session and so never reaches the
+    handler's install in ``_env_guard``: a SIGTERM to it alone must still end its workers and
+    their tools. The handler module loads only when a signal arrives (``nox -l`` stays light).
+    """
+    if os.name == "nt":  # pragma: no cover - no SIGTERM/SIGHUP to handle
+        return
+    import signal  # noqa: PLC0415 - loaded by Python already
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(signum) is signal.SIG_DFL:
+            signal.signal(signum, _on_signal)
+
+
+def _on_signal(signum: int, frame: Any) -> None:  # noqa: ANN401 - a frame or None
+    from noxkit._session import signals  # noqa: PLC0415 - only when a signal arrives
+
+    signals.handle(signum, frame)
 
 
 def _finish_run(

@@ -33,7 +33,7 @@ from noxkit._session import noxapi
 if TYPE_CHECKING:
     from types import FrameType
 
-__all__ = ["exit_code", "install"]
+__all__ = ["exit_code", "handle", "install"]
 
 _GRACE = 2.0
 """Seconds the children get to exit on SIGTERM before they are killed."""
@@ -57,6 +57,7 @@ def exit_code() -> int | None:
 
 
 def _on_signal(signum: int, _frame: FrameType | None) -> None:
+    """End the children, log one line, and interrupt the run as Ctrl-C does."""
     if _received:
         return  # already ending
     _received.append(signum)
@@ -127,3 +128,7 @@ def _ps_table() -> list[tuple[int, int]]:  # pragma: no cover - macOS and the BS
         if pid.isdigit() and ppid.isdigit() and not state.startswith("Z"):
             pairs.append((int(pid), int(ppid)))
     return pairs
+
+
+handle = _on_signal
+"""The handler itself, for a process that installed a forwarder before loading this module."""

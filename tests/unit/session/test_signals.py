@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 
 import pytest
 
-from noxkit._session import signals
+from noxkit._session import register, signals
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
@@ -35,3 +36,29 @@ class TestExitCode:
     def test_no_signal_no_code(self):
         """Without a handled signal the run keeps nox's exit code."""
         assert signals.exit_code() is None
+
+
+class TestForwardFromRegister:
+    """The run's owner handles SIGTERM/SIGHUP from register() on (a `nox -j` parent too)."""
+
+    @pytest.fixture(autouse=True)
+    def _restore(self):
+        saved = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP)}
+        yield
+        for signum, handler in saved.items():
+            signal.signal(signum, handler)
+
+    def test_default_handlers_are_replaced(self):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+        register._forward_signals()
+        assert signal.getsignal(signal.SIGTERM) is register._on_signal
+        assert signal.getsignal(signal.SIGHUP) is register._on_signal
+
+    def test_a_handler_somebody_installed_is_kept(self):
+        def mine(signum, frame):
+            """A CI wrapper's own handler."""
+
+        signal.signal(signal.SIGTERM, mine)
+        register._forward_signals()
+        assert signal.getsignal(signal.SIGTERM) is mine
