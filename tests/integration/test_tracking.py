@@ -139,7 +139,8 @@ class TestHistory:
         assert len(lines) == 3
         shown = project.run_documented("noxkit report history")
         assert shown.returncode == 0, shown  # flags, fails only with --fail-on-regression
-        assert shown.output.startswith(".nox/noxkit/history.jsonl: 3 runs, the last 3 shown\n")
+        history = project.path / ".nox" / "noxkit" / "history.jsonl"
+        assert shown.output.startswith(f"{history}: 3 runs, the last 3 shown\n"), shown
         assert "(! markedly slower than its recent median, x failed, - did not run)" in shown.output
         assert re.search(r"\nregressions:\n  tests-\S+: [\d.]+s in run 3, ", shown.output), shown
         gate = project.noxkit("report", "history", "--fail-on-regression")
