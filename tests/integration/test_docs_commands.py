@@ -103,9 +103,8 @@ class TestSessions:
         """`-- --shard 2/4` and `NOXKIT_SHARD=2/4` select the same second quarter of the suite."""
         project = make_project("sharded-suite")
         junit = project.path / ".nox" / "noxkit" / "junit"
-        selected = []
-        for command in ("nox -s tests -- --shard 2/4", "NOXKIT_SHARD=2/4 nox -s tests"):
-            run = project.run_documented(command)
+
+        def selected(run) -> list[str]:
             assert run.returncode == 0, run
             line = re.search(r"noxkit shard 2/4: (\d+) of 40 tests, estimated", run.output)
             assert line, run
@@ -115,21 +114,27 @@ class TestSessions:
                 for case in ET.parse(xml).getroot().iter("testcase")
             )
             assert len(ids) == int(line.group(1)), run
-            selected.append(ids)
-        assert selected[0] == selected[1]
-        assert 5 <= len(selected[0]) <= 15, selected[0]  # about a quarter of 40
+            return ids
+
+        by_argument = selected(project.run_documented("nox -s tests -- --shard 2/4"))
+        by_variable = selected(project.run_documented("NOXKIT_SHARD=2/4 nox -s tests"))
+        assert by_argument == by_variable
+        assert 5 <= len(by_argument) <= 15, by_argument  # about a quarter of 40
 
     def test_lock_upgrade_commands(self, make_lock_project):
         """`-- --upgrade` and `-- --upgrade-package ruff` rewrite a lock that stays current."""
         project = make_lock_project()
-        for command in ("nox -s lock -- --upgrade", "nox -s lock -- --upgrade-package ruff"):
-            run = project.run_documented(command)
+
+        def upgraded(run) -> None:
             assert run.returncode == 0, run
             assert "Session lock was successful" in run.output, run
             lock = project.read("noxkit.lock")
             assert re.search(r'^name = "ruff"$', lock, re.MULTILINE), lock[:2000]
             check = project.run_documented("nox -s lock -- --check")
             assert check.returncode == 0, check
+
+        upgraded(project.run_documented("nox -s lock -- --upgrade"))
+        upgraded(project.run_documented("nox -s lock -- --upgrade-package ruff"))
 
 
 class TestDocsSession:

@@ -39,7 +39,8 @@ EXCLUDED = {
 
 
 def _runs(path: Path) -> list[tuple[str, str]]:
-    """``(command, test)`` for each ``run_documented("...")`` call in one test file."""
+    """``(command, test)`` for each ``run_documented("...")`` call in one test file (or
+    ``documented("...")``, for a test that starts the command itself, such as a server)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     out = []
 
@@ -53,7 +54,7 @@ def _runs(path: Path) -> list[tuple[str, str]]:
                 name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
                 first = child.args[0] if child.args else None
                 if (
-                    name == "run_documented"
+                    name in {"run_documented", "documented"}
                     and isinstance(first, ast.Constant)
                     and isinstance(first.value, str)
                 ):
