@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from docs_blocks import documented
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -100,6 +101,17 @@ class Project:
     def noxkit(self, *args: str, env: dict[str, str] | None = None, timeout: float = 300) -> Run:
         """Run the ``noxkit`` command (``python -m noxkit ARGS``) in the project."""
         return self._run([self.python, "-m", "noxkit", *args], env, timeout)
+
+    def run_documented(
+        self, command: str, env: dict[str, str] | None = None, timeout: float = 900
+    ) -> Run:
+        """Run a command exactly as a page of the docs shows it, through the shell.
+
+        The command must be one a page shows (``docs_blocks.documented``): the test fails when
+        the docs change it. ``nox``, ``noxkit`` and ``python`` are the ones on the test
+        interpreter's ``PATH``, as on a developer's machine after installing noxkit.
+        """
+        return self._run(["bash", "-c", documented(command)], env, timeout)
 
     def write(self, relative: str, text: str) -> Path:
         path = self.path / relative

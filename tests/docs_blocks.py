@@ -4,6 +4,12 @@ Languages say what a block is: ``python`` and ``toml`` blocks are examples that 
 execute or validate; ``console``, ``text``, ``markdown`` and ``yaml`` blocks are transcripts or
 file contents shown to the reader, checked where a check is possible (commands must name real
 sessions and subcommands).
+
+Shell commands are what a reader types: the ``$ `` lines of a ``console`` block (a ``console``
+block without any prompt is a list of commands to paste, every line one), and every line of a
+``sh``, ``bash`` or ``shell`` block. Output alone belongs in a ``text`` block. Each command is
+run as written by some test (``Project.run_documented``) or excluded with a reason
+(``tests/unit/test_docs_commands.py``).
 """
 
 from __future__ import annotations
@@ -15,9 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).parents[1]
 PAGES = [*sorted((ROOT / "docs").rglob("*.md")), ROOT / "README.md"]
 EXECUTED = {"python", "toml"}
-SHOWN = {"console", "text", "markdown", "yaml"}
+SHELL = {"console", "sh", "bash", "shell"}
+SHOWN = {"text", "markdown", "yaml"} | SHELL
 
 _FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```[ \t]*$", re.DOTALL | re.MULTILINE)
+_COMMENT = re.compile(r"\s+#(?:\s.*)?$")  # a trailing `  # why`, not a `#` inside a word or URL
 
 
 @dataclass(frozen=True)
@@ -67,3 +75,43 @@ def noxfile_examples() -> list[tuple[str, str]]:
             suffix = f"#{index}" if len(variants) > 1 else ""
             out.append((block.id + suffix, header + variant))
     return out
+
+
+@dataclass(frozen=True)
+class Command:
+    """One shell command a page shows, as the reader types it (prompt and comment removed)."""
+
+    block: Block
+    line: int
+    text: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.block.page.relative_to(ROOT)}:{self.line}"
+
+
+def commands() -> list[Command]:
+    """Every shell command of every page, in page order (a command shown twice is listed twice)."""
+    out = []
+    for block in blocks():
+        if block.language not in SHELL:
+            continue
+        lines = block.text.splitlines()
+        prompted = block.language == "console" and any(ln.startswith("$ ") for ln in lines)
+        for offset, raw in enumerate(lines, start=1):
+            if prompted and not raw.startswith("$ "):
+                continue  # output
+            line = raw.removeprefix("$ ") if prompted else raw
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            text = _COMMENT.sub("", line).strip()
+            out.append(Command(block, block.line + offset, text))
+    return out
+
+
+def documented(command: str) -> str:
+    """``command`` itself, once checked that a page shows it exactly: a test that runs a docs
+    command fails when the docs change it, instead of testing a command nobody shows."""
+    shown = {c.text for c in commands()}
+    assert command in shown, f"no page shows the command `{command}`"
+    return command

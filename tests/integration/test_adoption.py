@@ -48,14 +48,14 @@ def test_adoption_path(make_project):
 
 def _init(project) -> None:
     # init: the noxfile is the one the docs show, and the CI file is the project's own.
-    init = project.noxkit("init")
+    init = project.run_documented("noxkit init")
     assert init.returncode == 0, init
     assert os.access(project.path / "noxfile.py", os.X_OK)
     workflow = yaml.safe_load(project.read(".github/workflows/ci.yml"))
     assert workflow["jobs"]["tests"]["strategy"]["matrix"]["python"] == ["3.11"]
 
     # doctor shows what it found, not "(automatic)".
-    doctor = project.noxkit("doctor")
+    doctor = project.run_documented("noxkit doctor")
     assert "(automatic)" not in doctor.output, doctor
     assert '["adoptpkg"]  [found: the project layout (src/adoptpkg)]' in doctor.output, doctor
     assert "the oldest Python requires-python >=3.11 allows" in doctor.output, doctor
@@ -64,10 +64,13 @@ def _init(project) -> None:
 def _nox(project) -> None:
     env = GIT_ENV
     # nox: the default pipeline, and the docs' command with arguments for pytest.
-    run = project.nox(env=env)
+    run = project.run_documented("nox", env=env)
     assert run.returncode == 0, run
-    run = project.nox("-s", "tests", "--", "--maxfail=5", "-q", env=env)
+    for session in ("tests-3.11", "lint", "typecheck", "coverage"):
+        assert f"Session {session} was successful" in run.output, run
+    run = project.run_documented("nox -s tests -- --maxfail=5 -q", env=env)
     assert run.returncode == 0, run
+    assert "--maxfail=5 -q" in run.output, run
     run = project.nox("-s", "tests", "--", "-k", "nomatch", env=env)
     assert run.returncode == 1, run
     assert "the selection `-k nomatch` matched no test, so nothing ran" in run.output, run
@@ -84,7 +87,7 @@ def _nox(project) -> None:
 def _build_smoke(project) -> None:
     env = GIT_ENV
     # build smoke: no README is named with its fix; twine's strictness is a setting.
-    run = project.nox("-s", "build", "smoke", env=env)
+    run = project.run_documented("nox -s build smoke", env=env)
     assert run.returncode == 0, run
     assert (
         "the package has no long description ([project] declares no readme), so its PyPI "
@@ -99,8 +102,9 @@ def _build_smoke(project) -> None:
 def _lock_and_ci(project) -> None:
     env = GIT_ENV
     # lock; then a dependency edit refreshes it locally in one line, and fails in CI.
-    run = project.nox("-s", "lock", env=env)
+    run = project.run_documented("nox -s lock", env=env)
     assert run.returncode == 0, run
+    assert (project.path / "noxkit.lock").is_file()
     project.replace("pyproject.toml", 'test = ["pytest"]', 'test = ["pytest", "iniconfig"]')
     run = project.nox("-s", "tests", env=env)
     assert run.returncode == 0, run
@@ -113,8 +117,11 @@ def _lock_and_ci(project) -> None:
     assert project.nox("-s", "lock", env=env).returncode == 0
 
     # ci: regenerated with the lock, its check passes and names a command that reproduces it.
-    assert project.noxkit("ci", "github").returncode == 0
-    assert project.noxkit("ci", "github", "--check").returncode == 0
+    generated = project.run_documented("noxkit ci github")
+    assert generated.returncode == 0, generated
+    assert "wrote .github/workflows/ci.yml" in generated.output, generated
+    check = project.run_documented("noxkit ci github --check")
+    assert check.returncode == 0, check
 
     # Everything committed: noxkit's outputs (.nox, dist) leave the tree clean.
     git(project, "add", "-A")

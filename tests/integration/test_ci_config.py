@@ -90,7 +90,7 @@ class TestGeneratedFiles:
         zizmor = lint_tool(BIN / "zizmor", "--offline", "--no-progress", workflow)
         assert zizmor.returncode == 0, zizmor.stdout + zizmor.stderr
         # The job's command passes on a fresh lock, as it will in CI.
-        check = project.nox("-s", "lock", "--", "--check")
+        check = project.run_documented("nox -s lock -- --check")
         assert check.returncode == 0, check
 
     def test_check_fails_on_drift_and_passes_when_current(self, make_project):
@@ -164,8 +164,9 @@ class TestInit:
         assert "kept .pre-commit-config.yaml" in result.stdout
         assert "next: add zizmor to .pre-commit-config.yaml" in result.stdout
         assert project.read(".pre-commit-config.yaml") == "repos: []\n"
-        forced = noxkit(project, "init", "--force")
-        assert "wrote noxfile.py" in forced.stdout
+        forced = project.run_documented("noxkit init --force")
+        assert forced.returncode == 0, forced
+        assert "wrote noxfile.py" in forced.output, forced
         assert project.read("pyproject.toml").count("[tool.noxkit]") == 1
         assert project.read(".pre-commit-config.yaml") == "repos: []\n"
 

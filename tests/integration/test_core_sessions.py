@@ -183,7 +183,7 @@ class TestFindings:
         assert run.returncode == 1, run
         assert "would be reformatted" in run.output, run
         assert "src/srcpkg/calc.py" in run.output, run
-        assert project.nox("-s", "fmt").returncode == 0
+        assert project.run_documented("nox -s fmt").returncode == 0
         assert "return a + b" in project.read("src/srcpkg/calc.py")
         assert project.nox("-s", "lint").returncode == 0
 

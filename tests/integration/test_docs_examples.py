@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import re
-import shutil
 from importlib import metadata
 
 import pytest
-from conftest import Project
-from docs_blocks import ROOT, noxfile_examples  # tests/ is on sys.path (pythonpath)
+from docs_blocks import noxfile_examples  # tests/ is on sys.path (pythonpath)
 from packaging.requirements import Requirement
 
 pytestmark = pytest.mark.integration
@@ -40,32 +38,68 @@ def test_the_examples_are_found():
     assert len(EXAMPLES) >= 9
 
 
+# What `nox -l` lists on src-clean (one Python, 3.11) for each way of registering the docs show:
+# each session and whether it is selected (`*`, the default run) or on request (`-`).
+_STANDARD = {
+    "tests-3.11": "*",
+    "lint": "*",
+    "fmt": "-",
+    "typecheck": "*",
+    "coverage": "*",
+    "build": "-",
+    "smoke": "-",
+    "lock": "-",
+    "docs": "-",
+    "release": "-",
+}
+LISTED = {
+    "noxkit.register()": _STANDARD,
+    'noxkit.register(only=["lint", "tests"])': {"tests-3.11": "*", "lint": "*"},
+    'noxkit.register(skip=["fmt"])': {k: v for k, v in _STANDARD.items() if k != "fmt"},
+    'noxkit.register(python=["3.12", "3.13"])': {
+        **{k: v for k, v in _STANDARD.items() if k != "tests-3.11"},
+        "tests-3.12": "*",
+        "tests-3.13": "*",
+    },
+    'noxkit.register(config={"tests": {"maxfail": 3}})': _STANDARD,
+    'noxkit.register(skip=["lint"])': {k: v for k, v in _STANDARD.items() if k != "lint"},
+}
+
+
+def _listing(output: str) -> dict[str, str]:
+    return {name: mark for mark, name in re.findall(r"^([*-]) (\S+)", output, re.MULTILINE)}
+
+
+def _expected(noxfile: str) -> dict[str, str]:
+    """The listing the example promises: its register line's, plus the sessions it defines."""
+    (register,) = re.findall(r"^(noxkit\.register\(.*\))", noxfile, flags=re.MULTILINE)
+    register = register.split("  #")[0].strip()
+    assert register in LISTED, f"say in LISTED what `nox -l` lists for {register}"
+    own = re.findall(r"^def (\w+)\(session", noxfile, flags=re.MULTILINE)
+    return {**LISTED[register], **dict.fromkeys(own, "*")}
+
+
 @pytest.mark.parametrize(("where", "noxfile"), EXAMPLES, ids=[w for w, _ in EXAMPLES])
 def test_noxfile_example_loads_and_lists_its_sessions(make_project, where, noxfile):
-    """`nox -l` on a real project with the example as its noxfile lists what it defines."""
+    """`nox -l` on a real project with the example as its noxfile lists exactly what the
+    example registers and defines, each selected or on request as the docs say."""
     project = make_project("src-clean")
     project.write("noxfile.py", _without_uninstallable_script_block(noxfile))
     run = project.nox("-l")
     assert run.returncode == 0, (where, run)
-    for name in re.findall(r"^def (\w+)\(session", noxfile, flags=re.MULTILINE):
-        assert f"{name}" in run.output, (where, run)
+    assert _listing(run.output) == _expected(noxfile), (where, run)
+    assert "sessions marked with * are selected" in run.output, (where, run)
 
 
-def test_noxkit_site_builds_with_warnings_as_errors(tmp_path):
-    """`nox -s docs` on a copy of noxkit builds its own site (MkDocs --strict)."""
-    copy = tmp_path / "noxkit"
-    copy.mkdir()
-    for name in ("src", "docs", "tools"):
-        shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("pyproject.toml", "noxfile.py", "mkdocs.yml", "README.md", "noxkit.lock"):
-        shutil.copy2(ROOT / name, copy / name)
-    project = Project(copy)
-    run = project.nox("-s", "docs")
-    assert run.returncode == 0, run
-    assert "mkdocs build --strict" in run.output, run
-    site = copy / "site"
-    cli = (site / "reference" / "cli" / "index.html").read_text(encoding="utf-8")
-    assert "noxkit doctor" in cli
-    steps = (site / "reference" / "steps" / "index.html").read_text(encoding="utf-8")
-    for step in ("install", "pytest", "build_docs", "plan_release"):
-        assert f'id="noxkit.steps.{step}"' in steps
+def test_register_config_is_validated_like_pyproject(make_project):
+    """compose.md: `register(config=...)` takes any [tool.noxkit] value, validated the same way:
+    a wrong type stops `nox -l` with exit 2 and one line naming the key."""
+    (noxfile,) = [n for w, n in EXAMPLES if "config={" in n]
+    project = make_project("src-clean")
+    project.write("noxfile.py", noxfile.replace('"maxfail": 3', '"maxfail": "three"'))
+    run = project.nox("-l")
+    assert run.returncode == 2, run
+    errors = [line for line in run.output.splitlines() if line.startswith("noxkit: error:")]
+    assert len(errors) == 1, run
+    assert "maxfail" in errors[0], run
+    assert "Traceback" not in run.output, run

@@ -64,7 +64,7 @@ class TestDocsSession:
     def test_mkdocs_site_builds_strict_into_site(self, make_project):
         """`nox -s docs` builds an MkDocs project with --strict into site/."""
         project = make_project("docs-mkdocs")
-        run = project.nox("-s", "docs")
+        run = project.run_documented("nox -s docs")
         assert run.returncode == 0, run
         assert "mkdocs build --strict" in run.output, run
         assert "docs: mkdocs (mkdocs.yml)" in run.output, run
@@ -121,7 +121,7 @@ class TestDocsSession:
     def test_docs_is_not_in_the_default_run(self, make_project):
         """`nox -l` lists docs and release as on-request sessions."""
         project = make_project("docs-mkdocs")
-        run = project.nox("-l")
+        run = project.run_documented("nox -l")
         assert run.returncode == 0, run
         assert "- docs [docs]" in run.output, run
         assert "- release [release]" in run.output, run
@@ -131,7 +131,7 @@ class TestRelease:
     def test_dry_run_computes_version_and_changelog_and_changes_nothing(self, released):
         """feat + fix since v1.0.0 -> 1.1.0; the section is printed; no file or tag changes."""
         head = git(released, "rev-parse", "HEAD")
-        run = released.nox("-s", "release", "--", "--dry-run", env=EPOCH)
+        run = released.run_documented("nox -s release -- --dry-run", env=EPOCH)
         assert run.returncode == 0, run
         assert "release: 1.0.0 -> 1.1.0 (3 conventional of 4 commits since v1.0.0)" in run.output
         for line in expected_section(released).splitlines():
@@ -178,7 +178,7 @@ class TestRelease:
     def test_real_run_gates_writes_commits_and_tags(self, released):
         """The gate (build, smoke) passes; version, changelog, commit and annotated tag follow."""
         section = expected_section(released)
-        run = released.nox("-s", "release", env=EPOCH)
+        run = released.run_documented("nox -s release", env=EPOCH)
         assert run.returncode == 0, run
         assert "Session build was successful" in run.output, run
         assert "Session smoke was successful" in run.output, run
@@ -196,10 +196,10 @@ class TestRelease:
         """A version after `--` wins over the commits."""
         released.append("pyproject.toml", "\n[tool.noxkit.release]\ngate = []\n")
         git(released, "commit", "-qam", "chore: no gate")
-        run = released.nox("-s", "release", "--", "3.0.0rc1", env=EPOCH)
+        run = released.run_documented("nox -s release -- 2.0.0rc1", env=EPOCH)
         assert run.returncode == 0, run
-        assert "release: 1.0.0 -> 3.0.0rc1" in run.output, run
-        assert git(released, "tag", "--list", "v3*") == "v3.0.0rc1\n"
+        assert "release: 1.0.0 -> 2.0.0rc1" in run.output, run
+        assert git(released, "tag", "--list", "v2*") == "v2.0.0rc1\n"
 
     def test_dirty_tree_is_refused(self, released):
         """An uncommitted change refuses the release, naming the file."""

@@ -123,7 +123,7 @@ class TestShards:
         """`-- --store-durations` rewrites the durations file with measured times."""
         project = make_project("sharded-suite")
         before = project.read(".noxkit-durations.json")
-        run = project.nox("-s", "tests", "--", "--store-durations")
+        run = project.run_documented("nox -s tests -- --store-durations")
         assert run.returncode == 0, run
         after = project.read(".noxkit-durations.json")
         assert after != before

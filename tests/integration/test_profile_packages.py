@@ -100,12 +100,28 @@ class TestLayers:
 
     def test_doctor_text_shows_layers(self, acme_project):
         """The human report lists each value with its layer, and the extra session."""
-        run = acme_project.noxkit("doctor")
+        run = acme_project.run_documented("noxkit doctor")
         assert run.returncode == 0, run
         # The column width follows the longest key name, which grows with the schema.
         assert re.search(rf"tests\.maxfail +  = 3  \[{re.escape(ACME)}\]", run.output), run
         assert "security (on request; nox's Python)" in run.output, run
         assert "no problems found" in run.output, run
+
+    def test_doctor_shows_what_profiles_md_shows(self, acme_project):
+        """The transcript on profiles.md: the profile line, and each value with its layer."""
+        acme_project.append("pyproject.toml", "\n[tool.noxkit.tests]\nmaxfail = 2\n")
+        run = acme_project.run_documented("noxkit doctor")
+        assert run.returncode == 0, run
+        assert re.search(r"^noxkit \S+: acmeapp \(.+\)$", run.output, re.MULTILINE), run
+        assert f"\nprofile: acme ({ACME.removeprefix('profile acme (')}\n" in run.output, run
+        assert "configuration (value, then the layer that set it):" in run.output, run
+        for line in (
+            r"tests\.maxfail +  = 2  \[pyproject\.toml\]",
+            rf"coverage\.fail-under +  = 90  \[{re.escape(ACME)}\]",
+            rf'tools\.ruff +  = "==0\.17\.6"  \[{re.escape(ACME)}\]',
+        ):
+            assert re.search(rf"^  {line}$", run.output, re.MULTILINE), (line, run)
+        assert run.output.rstrip().endswith("no problems found"), run
 
     def test_real_run_uses_profile_tools_and_rules(self, acme_project):
         """lint runs the pinned ruff with the profile's rules; NOXKIT_SET reaches tests."""

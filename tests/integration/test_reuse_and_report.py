@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from typing import TYPE_CHECKING
 
 import pytest
@@ -195,25 +194,21 @@ class TestReport:
         assert "noxkit run summary" not in run.output
         assert not (project.path / ".nox/noxkit/run-report.json").exists()
 
-    def test_report_diff_compares_environments(self, make_project, tmp_path):
+    def test_report_diff_compares_environments(self, make_project):
         """`noxkit report diff` says identical for the same environments, and names a change."""
         project = make_project("src-clean")
         assert project.nox("-s", "lint").returncode == 0
-        a = tmp_path / "a.json"
-        a.write_text(project.read(".nox/noxkit/run-report.json"), encoding="utf-8")
+        project.write("laptop.json", project.read(".nox/noxkit/run-report.json"))
         assert project.nox("-s", "lint").returncode == 0
-        b = tmp_path / "b.json"
-        b.write_text(project.read(".nox/noxkit/run-report.json"), encoding="utf-8")
-        cli = [sys.executable, "-m", "noxkit._cli.main", "report", "diff"]
-        same = project._run([*cli, str(a), str(b)], None, 60)
+        project.write("ci.json", project.read(".nox/noxkit/run-report.json"))
+        same = project.run_documented("noxkit report diff laptop.json ci.json")
         assert same.returncode == 0, same
         assert "lint: identical (1 package)" in same.output, same
         assert "identical environments" in same.output, same
         project.append("pyproject.toml", '\n[tool.noxkit.tools]\nruff = "<0.17"\n')
         assert project.nox("-s", "lint").returncode == 0
-        c = tmp_path / "c.json"
-        c.write_text(project.read(".nox/noxkit/run-report.json"), encoding="utf-8")
-        differs = project._run([*cli, str(a), str(c)], None, 60)
+        project.write("ci.json", project.read(".nox/noxkit/run-report.json"))
+        differs = project.run_documented("noxkit report diff laptop.json ci.json")
         assert differs.returncode == 1, differs
         assert re.search(r"lint: differs: ruff 0\.17\.\d+ -> 0\.1[0-6]\.\d+", differs.output)
-        assert "environments differ" in differs.output
+        assert differs.output.rstrip().endswith("environments differ"), differs

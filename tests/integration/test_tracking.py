@@ -92,9 +92,9 @@ class TestReproducibleBuild:
         git = shutil.which("git") or "git"
         for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "x"]):
             subprocess.run([git, *args], cwd=project.path, env=project.env(env), check=True)
-        run = project.nox("-s", "build")
+        run = project.run_documented("nox -s build")
         assert run.returncode == 0, run
-        assert "SOURCE_DATE_EPOCH=1600000000 (the time of the last commit)" in run.output, run
+        assert "nox > SOURCE_DATE_EPOCH=1600000000 (the time of the last commit)" in run.output
         assert (
             'reproducibility not checked ([tool.noxkit.build] reproducible = "off")' in run.output
         )
@@ -137,6 +137,12 @@ class TestHistory:
         assert f"HTML report: {page}" in runs[-1].output
         lines = project.read(".nox/noxkit/history.jsonl").splitlines()
         assert len(lines) == 3
+        shown = project.run_documented("noxkit report history")
+        assert shown.returncode == 0, shown  # flags, fails only with --fail-on-regression
+        history = project.path / ".nox" / "noxkit" / "history.jsonl"
+        assert shown.output.startswith(f"{history}: 3 runs, the last 3 shown\n"), shown
+        assert "(! markedly slower than its recent median, x failed, - did not run)" in shown.output
+        assert re.search(r"\nregressions:\n  tests-\S+: [\d.]+s in run 3, ", shown.output), shown
         gate = project.noxkit("report", "history", "--fail-on-regression")
         assert gate.returncode == 1, gate
         table = gate.output.splitlines()
