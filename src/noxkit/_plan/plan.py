@@ -390,6 +390,11 @@ def remember(plan: Plan) -> None:
     _REGISTERED.set({**(_REGISTERED.get() or {}), plan.config.root: plan})
 
 
+def registered_plans() -> list[Plan]:
+    """The plans ``register`` built in this process (one per project root)."""
+    return list((_REGISTERED.get() or {}).values())
+
+
 def load_plan(root: Path | str = ".") -> Plan:
     """The plan of the project in ``root``: the one ``register`` built, else read afresh."""
     resolved = Path(root).resolve()

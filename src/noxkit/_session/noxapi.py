@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import nox
 
 __all__ = [
+    "before_threads",
     "find_uv",
     "global_option",
     "guard_venv_creation",
@@ -43,17 +44,20 @@ def runner_key(session: nox.Session) -> int:
     return id(getattr(session, "_runner", session))
 
 
-def global_option(session: nox.Session, name: str, default: object = None) -> object:
-    """One merged command-line option (``reuse_venv``, ``no_install``...) of this nox run."""
-    runner = getattr(session, "_runner", None)
+def global_option(session: nox.Session | object, name: str, default: object = None) -> object:
+    """One merged command-line option (``reuse_venv``, ``no_install``...) of this nox run.
+
+    ``session`` may also be the opaque session handle :func:`guard_venv_creation` passes.
+    """
+    runner = getattr(session, "_runner", session)
     config = getattr(runner, "global_config", None)
     return getattr(config, name, default)
 
 
-def venv_of(session: nox.Session) -> Any:  # noqa: ANN401 - nox's ProcessEnv
+def venv_of(session: nox.Session | object) -> Any:  # noqa: ANN401 - nox's ProcessEnv
     """The session's environment object, or None (no environment yet, or not a real session)."""
     try:
-        return session.virtualenv
+        return getattr(session, "virtualenv")  # noqa: B009 - a property that may raise
     except (ValueError, AttributeError):
         return None
 
@@ -88,6 +92,19 @@ def result_of(session: nox.Session) -> str | None:
     status = getattr(result, "status", None)
     name = getattr(status, "name", None)
     return name.lower() if isinstance(name, str) else None
+
+
+def before_threads() -> None:
+    """Load in this thread what nox's environment creation loads lazily and not thread-safely.
+
+    Background fills create environments while the main thread may create one too. The first
+    ``sysconfig.get_config_var`` call of a process builds its cache, and two threads doing so at
+    once can see it half built (nox's uv lookup then failed with a TypeError on ``EXE``).
+    """
+    import sysconfig  # noqa: PLC0415
+
+    sysconfig.get_config_vars()
+    find_uv()
 
 
 def find_uv() -> str | None:
@@ -163,18 +180,21 @@ def log(message: str, *, error: bool = False) -> None:
 
 
 def guard_venv_creation(
-    guard: Callable[[str, str, Any, list[str]], AbstractContextManager[None]],
+    guard: Callable[[str, str, Any, list[str], Any], AbstractContextManager[None]],
     on_missing_interpreter: Callable[[str, Any, str, bool], None] | None = None,
 ) -> None:
     """Run nox's creation (or reuse check) of every session's environment inside ``guard``.
 
-    ``guard(envdir, session_name, func, posargs)`` is entered just before nox looks at the
-    folder and exited when nox is done with it (it may also refuse the session's arguments
-    there, before any environment is built). nox decides reuse, wipes and recreates a folder in
-    ``SessionRunner._create_venv``, before the session function (and so any wrapper of it)
-    runs; a lock taken in the session body comes too late to stop a concurrent run from
-    recreating the folder under an install. There is no hook there, so the method is wrapped
-    (once; a later call only replaces the callbacks).
+    ``guard(envdir, session_name, func, posargs, handle)`` is entered just before nox looks at
+    the folder and exited when nox is done with it (it may also refuse the session's arguments
+    there, before any environment is built). ``handle`` is an opaque handle of the session
+    being prepared, for :func:`pending_sessions` and :func:`global_option`.
+
+    nox decides reuse, wipes and recreates a folder in ``SessionRunner._create_venv``, before
+    the session function (and so any wrapper of it) runs; a lock taken in the session body
+    comes too late to stop a concurrent run from recreating the folder under an install. There
+    is no hook there, so the method is wrapped (once; a later call only replaces the
+    callbacks).
 
     ``on_missing_interpreter(session_name, func, reason, is_error)`` hears of a session nox ends
     there because its Python is missing: nox then skips it (or fails it, ``is_error``, under
@@ -193,7 +213,8 @@ def guard_venv_creation(
     def _create_venv(runner: Any) -> None:  # noqa: ANN401 - nox's SessionRunner
         try:
             posargs = list(getattr(runner, "posargs", None) or [])
-            with _create_venv.guard(runner.envdir, runner.friendly_name, runner.func, posargs):  # type: ignore[attr-defined]
+            guard = _create_venv.guard  # type: ignore[attr-defined]
+            with guard(runner.envdir, runner.friendly_name, runner.func, posargs, runner):
                 current(runner)
         except InterpreterNotFound as exc:
             report = _create_venv.on_missing  # type: ignore[attr-defined]
@@ -225,14 +246,16 @@ class PendingSession:
     """Whether nox will keep an existing folder for it (else it wipes it before the session)."""
 
 
-def pending_sessions(session: nox.Session) -> list[PendingSession]:
+def pending_sessions(session: nox.Session | object) -> list[PendingSession]:
     """The sessions still queued after ``session`` in this nox process, in the order they run.
 
     nox builds the manifest (the selected sessions, ``requires=`` resolved) before the first
     session starts, and consumes it one session at a time: what is left in its queue is what
     this process will run next. A ``nox -j`` worker's manifest holds its own session only.
+    ``session`` may also be the handle :func:`guard_venv_creation` passes (nox is about to
+    prepare that session's environment).
     """
-    runner = getattr(session, "_runner", None)
+    runner = getattr(session, "_runner", session)
     queue = getattr(getattr(runner, "manifest", None), "_queue", None)
     if not isinstance(queue, list):
         return []

@@ -198,15 +198,21 @@ def _cfg_identity(location: Path) -> tuple[int, int] | None:
 _FILLER: ContextVar[Filler | None] = ContextVar("noxkit_prefill", default=None)
 
 
-def _enabled(session: nox.Session, plan: Plan) -> bool:
+def _enabled(session: nox.Session | object, plan: Plan) -> bool:
     if plan.config.settings.envs.prefill == "never" or plan.lockfile.is_file():
         # Installs from the lock go through the session (hash checks, cache first): not here.
         return False
     return str(noxapi.global_option(session, "reuse_venv", "no") or "no") != "never"
 
 
-def start(session: nox.Session, plan: Plan) -> Filler | None:
-    """Start filling the environments of the sessions queued after ``session``."""
+def start(session: nox.Session | object, plan: Plan) -> Filler | None:
+    """Start filling the environments of the sessions queued after ``session``.
+
+    Called as early as possible: just before nox prepares a session's own environment (with
+    the handle :func:`noxkit._session.noxapi.guard_venv_creation` passes), so the later
+    environments fill while nox creates and noxkit fills the first one; and again at the
+    session's start, which launches nothing new unless the queue changed.
+    """
     token = run_token(os.environ)
     if token is None or not _enabled(session, plan):
         return None
@@ -214,6 +220,7 @@ def start(session: nox.Session, plan: Plan) -> Filler | None:
     if filler is None or filler.plan is not plan:
         global_reuse = str(noxapi.global_option(session, "reuse_venv", "no") or "no")
         allowed = reuse_allowed(global_reuse, plan.config.settings.envs.reuse, os.environ)
+        noxapi.before_threads()
         filler = Filler(plan=plan, token=token, allowed=allowed)
         _FILLER.set(filler)
         atexit.register(filler.cancel)

@@ -23,7 +23,7 @@ from noxkit._config.schema import load_config
 from noxkit._errors import ConfigError, exit_for, exit_on_error
 from noxkit._formats.envs import missing_python_line, nox_reuse_venv
 from noxkit._formats.report import RUN_VAR, run_file
-from noxkit._plan.plan import Plan, SessionPlan, build_plan, remember
+from noxkit._plan.plan import Plan, SessionPlan, build_plan, registered_plans, remember
 from noxkit._plan.sessions import info, registration_order
 from noxkit._session import noxapi
 
@@ -158,12 +158,14 @@ def _env_guard(
     name: str,
     func: Any,  # noqa: ANN401 - nox's Func
     posargs: list[str],
+    handle: object = None,
 ) -> contextlib.AbstractContextManager[None]:
     """At every session's start: arguments, signal handling, the folder lock before creation.
 
     A standard session's own arguments (``--shard``, the lock's and release's flags) are
     checked before nox builds anything: a usage error exits 2 at once. SIGTERM/SIGHUP are
-    handled from the first session on (see ``signals``); a noxkit-managed environment folder
+    handled from the first session on (see ``signals``); the later sessions' environments
+    start filling in the background (see ``prefill``); a noxkit-managed environment folder
     is locked before nox creates or reuses it (see ``envlock``).
     """
     from noxkit._session import signals  # noqa: PLC0415 - only when sessions run
@@ -180,6 +182,11 @@ def _env_guard(
     when_busy = getattr(func, _WHEN_BUSY, None)
     if when_busy is None:
         return contextlib.nullcontext()
+    plans = registered_plans()
+    if handle is not None and len(plans) == 1:
+        from noxkit._session import prefill  # noqa: PLC0415 - sessions only
+
+        prefill.start(handle, plans[0])
     from noxkit._session.envlock import locked_before_creation  # noqa: PLC0415 - sessions only
 
     return locked_before_creation(Path(envdir), name, wait=when_busy == "wait")

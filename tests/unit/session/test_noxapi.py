@@ -265,6 +265,9 @@ class TestManifest:
         assert runner.name == "first", moved("Manifest iteration", "pending_sessions")
         pending = noxapi.pending_sessions(nox.sessions.Session(runner))
         assert [p.name for p in pending] == ["second"], moved("Manifest._queue", "pending_sessions")
+        # The handle guard_venv_creation passes (the runner, before the session exists).
+        assert [p.name for p in noxapi.pending_sessions(runner)] == ["second"]
+        assert noxapi.global_option(runner, "reuse_venv") == "no"
         (later,) = pending
         assert later.base == "second"
         assert later.backend == "uv"
