@@ -13,13 +13,14 @@ import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
     from pathlib import Path
 
 __all__ = [
     "SHA256_PREFIX",
     "append_line",
     "atomic_write_text",
+    "closest",
     "digest",
     "digest_file",
     "digest_json",
@@ -135,3 +136,14 @@ def append_line(path: Path, line: str) -> None:
         os.write(fd, (line.rstrip("\n") + "\n").encode("utf-8", errors="backslashreplace"))
     finally:
         os.close(fd)
+
+
+def closest(word: str, known: Iterable[str]) -> str | None:
+    """The known name nearest to a misspelt ``word`` (for "did you mean"), or None.
+
+    difflib loads only when a name is wrong: registering and ``nox -l`` never pay for it.
+    """
+    import difflib  # noqa: PLC0415 - only on an error path
+
+    found = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return found[0] if found else None

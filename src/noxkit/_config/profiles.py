@@ -9,12 +9,13 @@ so everything it sets is validated exactly like ``pyproject.toml`` and shown by
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
+from noxkit._config.values import Value, record
 from noxkit._errors import ConfigError
 from noxkit._version import __version__
 
@@ -30,8 +31,8 @@ ENTRY_POINT_GROUP = "noxkit.profiles"
 TOOL_CONFIGS = ("ruff", "mypy")
 
 
-@dataclass(frozen=True)
-class ProfileSession:
+@record
+class ProfileSession(Value):
     """An extra session a profile adds, built from noxkit's steps.
 
     ``body(session, plan)`` runs after the version header; ``requirements`` are installed
@@ -48,8 +49,8 @@ class ProfileSession:
     python: str | tuple[str, ...] | None = None
 
 
-@dataclass(frozen=True)
-class Profile:
+@record
+class Profile(Value):
     """A team's standards, declared once and shared by every project that selects it.
 
     Attributes:

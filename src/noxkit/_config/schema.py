@@ -9,9 +9,8 @@ without being validated and documented. Pure: no nox, no subprocess.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, get_args
 
@@ -22,7 +21,9 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from noxkit._config.profiles import Profile, load_profile
 from noxkit._config.toml import load_toml, tomllib
+from noxkit._config.values import Value, record
 from noxkit._errors import ConfigError
+from noxkit._util import closest
 
 __all__ = [
     "BuildConfig",
@@ -120,8 +121,8 @@ def _table(cls: type[Any], doc: str) -> Any:
     return field(default_factory=cls, metadata=meta)
 
 
-@dataclass(frozen=True)
-class ToolsConfig:
+@record
+class ToolsConfig(Value):
     """Version specifiers of the tools noxkit installs into session environments."""
 
     ruff: str = _key(">=0.6", "version specifier", "ruff, for `lint` and `fmt`.", '"==0.17.6"')
@@ -142,8 +143,8 @@ class ToolsConfig:
     )
 
 
-@dataclass(frozen=True)
-class LintConfig:
+@record
+class LintConfig(Value):
     """The `lint` and `fmt` sessions."""
 
     paths: tuple[str, ...] = _key(
@@ -155,8 +156,8 @@ class LintConfig:
     format: bool = _key(True, "boolean", "Also run `ruff format --check` in `lint`.", "false")
 
 
-@dataclass(frozen=True)
-class TypecheckConfig:
+@record
+class TypecheckConfig(Value):
     """The `typecheck` session."""
 
     paths: tuple[str, ...] | None = _key(
@@ -179,8 +180,8 @@ class TypecheckConfig:
     )
 
 
-@dataclass(frozen=True)
-class TestsConfig:
+@record
+class TestsConfig(Value):
     """The `tests` session (one run per configured Python)."""
 
     maxfail: int = _key(
@@ -220,8 +221,8 @@ class TestsConfig:
     )
 
 
-@dataclass(frozen=True)
-class CoverageConfig:
+@record
+class CoverageConfig(Value):
     """The `coverage` session, and how `tests` measures."""
 
     fail_under: float | None = _key(
@@ -277,8 +278,8 @@ class CoverageConfig:
 _COMPILED = ("*.so", "*.pyd", "*.dylib", "*.dll", "*.c", "*.cpp", "*.h", "*.pyx", "*.pxd")
 
 
-@dataclass(frozen=True)
-class BuildConfig:
+@record
+class BuildConfig(Value):
     """The `build` session."""
 
     dist_dir: str = _key(
@@ -319,8 +320,8 @@ class BuildConfig:
     )
 
 
-@dataclass(frozen=True)
-class SmokeConfig:
+@record
+class SmokeConfig(Value):
     """The `smoke` session."""
 
     requires_build: bool = _key(
@@ -376,8 +377,8 @@ class SmokeConfig:
     )
 
 
-@dataclass(frozen=True)
-class LockConfig:
+@record
+class LockConfig(Value):
     """The `lock` session and installs from the lockfile (see docs/lock.md)."""
 
     path: str = _key(
@@ -423,8 +424,8 @@ class LockConfig:
     )
 
 
-@dataclass(frozen=True)
-class DocsConfig:
+@record
+class DocsConfig(Value):
     """The `docs` session (see docs/docs.md)."""
 
     output_dir: str | None = _key(
@@ -463,8 +464,8 @@ class DocsConfig:
     )
 
 
-@dataclass(frozen=True)
-class EnvsConfig:
+@record
+class EnvsConfig(Value):
     """Session environments: fingerprinted reuse and the lock on each environment folder."""
 
     reuse: Reuse = _key(
@@ -530,8 +531,8 @@ class EnvsConfig:
     )
 
 
-@dataclass(frozen=True)
-class ReleaseConfig:
+@record
+class ReleaseConfig(Value):
     """The `release` session (see docs/release.md)."""
 
     branch: str | None = _key(
@@ -568,8 +569,8 @@ class ReleaseConfig:
     )
 
 
-@dataclass(frozen=True)
-class CiConfig:
+@record
+class CiConfig(Value):
     """What `noxkit ci github|gitlab` generates beyond the default sessions."""
 
     extra_sessions: tuple[str, ...] = _key(
@@ -580,8 +581,8 @@ class CiConfig:
     )
 
 
-@dataclass(frozen=True)
-class ReportConfig:
+@record
+class ReportConfig(Value):
     """The run report: the summary table at the end of a run and its JSON twin."""
 
     json: str = _key(
@@ -609,8 +610,8 @@ class ReportConfig:
     )
 
 
-@dataclass(frozen=True)
-class Settings:
+@record
+class Settings(Value):
     """``[tool.noxkit]``: every value after validation and layering."""
 
     profile: str | None = _key(
@@ -677,8 +678,8 @@ class Settings:
     report: ReportConfig = _table(ReportConfig, "The run report.")
 
 
-@dataclass(frozen=True)
-class Layer:
+@record
+class Layer(Value):
     """One source of configuration values, lowest precedence first when layered.
 
     ``values`` is the raw table as read (``[tool.noxkit]``); ``label`` names the layer in
@@ -690,8 +691,8 @@ class Layer:
     path: str | None = None
 
 
-@dataclass(frozen=True)
-class Config:
+@record
+class Config(Value):
     """The validated configuration of one project."""
 
     root: Path
@@ -735,9 +736,9 @@ def _describe(value: object) -> str:
 def _suggest(key: str, cls: type[Any], section: str) -> str:
     """The 'did you mean' hint for an unknown key: nearest key here, else the same key elsewhere."""
     here = [_toml_name(f.name) for f in dataclasses.fields(cls)]
-    close = difflib.get_close_matches(key, here, n=1, cutoff=0.6)
+    close = closest(key, here)
     if close:
-        return f"; did you mean '{close[0]}'?"
+        return f"; did you mean '{close}'?"
     for dotted, _ in iter_keys():
         table, _, leaf = dotted.rpartition(".")
         if leaf == key and table != section:

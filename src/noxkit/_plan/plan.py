@@ -6,7 +6,6 @@ line without building a single environment.
 
 from __future__ import annotations
 
-import difflib
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from noxkit._plan.docs import docs_commands, docs_requirements, find_docs
 from noxkit._plan.install import InstallSpec
 from noxkit._plan.project import Project, inspect_project
 from noxkit._plan.sessions import STANDARD_SESSIONS, info
+from noxkit._util import closest
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -371,8 +371,8 @@ def _check_skip(config: Config, known: list[str]) -> None:
     path = str(config.root / "pyproject.toml") if origin == "pyproject.toml" else origin
     for name in config.settings.skip:
         if name not in known:
-            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            close = closest(name, known)
+            hint = f"; did you mean {close!r}?" if close else ""
             msg = f"[tool.noxkit] skip: no session {name!r}{hint} (known: {', '.join(known)})"
             raise ConfigError(msg, path=path)
 

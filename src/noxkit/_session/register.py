@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import difflib
 import functools
 import os
-import secrets
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +24,7 @@ from noxkit._formats.report import RUN_VAR, run_file
 from noxkit._plan.plan import Plan, SessionPlan, build_plan, registered_plans, remember
 from noxkit._plan.sessions import info, registration_order
 from noxkit._session import noxapi
+from noxkit._util import closest
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -47,7 +46,7 @@ def start_run(plan: Plan) -> None:
         return  # register() again in the same process (`python noxfile.py` loads it twice)
     if token and owner == str(os.getppid()):
         return  # a `nox -j` worker: its parent prints the summary
-    os.environ[RUN_VAR] = f"{os.getpid()}:{secrets.token_hex(8)}"
+    os.environ[RUN_VAR] = f"{os.getpid()}:{os.urandom(8).hex()}"
     _forward_signals()
     settings = plan.config.settings
     report = plan.config.root / (settings.report.json or f"{settings.output_dir}/run-report.json")
@@ -196,8 +195,8 @@ def _check_names(names: Iterable[str], argument: str, known: Sequence[str]) -> l
     out = list(names)
     for name in out:
         if name not in known:
-            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            close = closest(name, known)
+            hint = f"; did you mean {close!r}?" if close else ""
             listed = ", ".join(known)
             msg = f"{argument}: no session {name!r} to register{hint} (known: {listed})"
             raise ConfigError(msg)
