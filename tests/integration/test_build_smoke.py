@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from noxkit._config.toml import tomllib
 
 pytestmark = pytest.mark.integration
 
@@ -238,3 +245,91 @@ class TestBrokenArtifacts:
         assert len(lines) == 1, run
         assert "pyproject.toml: no build backend" in lines[0]
         assert project.nox("-l").returncode == 0
+
+
+def _locked(project, *names: str) -> dict[str, str]:
+    """``{name: version}`` of the lock's sets ``names`` that apply to the running Python."""
+    data = tomllib.loads(project.read("noxkit.lock"))
+    out = {}
+    for name in names:
+        for entry in data["sets"][name]:
+            req = Requirement(entry)
+            if req.marker is None or req.marker.evaluate():
+                out[canonicalize_name(req.name)] = next(iter(req.specifier)).version
+    return out
+
+
+def _installed(project, env: str) -> dict[str, str]:
+    """``{name: version}`` of every distribution in a session environment."""
+    python = project.path / ".nox" / env / "bin" / "python"
+    listing = subprocess.run(
+        [sys.executable, "-m", "uv", "pip", "list", "--format", "json", "--python", str(python)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return {canonicalize_name(d["name"]): d["version"] for d in json.loads(listing)}
+
+
+class TestSmokeFromLock:
+    def test_every_install_of_smoke_follows_the_lock(self, make_project):
+        """With a lock, smoke's environment is exactly the lock's pins plus the built wheel.
+
+        The lock is cut off at 2025-09-01, so its iniconfig (the wheel's dependency), mypy
+        and pytest are older than PyPI's newest: an install that resolves instead of
+        following the lock would bring a newer one.
+        """
+        project = make_project("build-hatchling")
+        project.replace(
+            "pyproject.toml",
+            'requires-python = ">=3.11"\n',
+            'requires-python = ">=3.11"\ndependencies = ["iniconfig"]\n',
+        )
+        # Built before the lock exists: the cut-off's twine cannot read today's wheel metadata.
+        assert project.nox("-s", "build").returncode == 0
+        project.append(
+            "pyproject.toml",
+            '\n[tool.noxkit.lock]\nexclude-newer = "2025-09-01"\n'
+            "[tool.noxkit.smoke]\ntests = true\nrequires-build = false\n",
+        )
+        assert project.nox("-s", "lock").returncode == 0
+        digest = tomllib.loads(project.read("noxkit.lock"))["digest"]
+        run = project.nox("-s", "smoke")
+        assert run.returncode == 0, run
+        locked = _locked(project, "smoke", "smoke:typecheck", "smoke:tests")
+        assert locked["iniconfig"] == "2.1.0"  # 2.3.0 is newer, and refused by the cut-off
+        assert locked["mypy"].startswith("1.")  # mypy 2 came later
+        installed = _installed(project, "smoke")
+        assert installed.pop("hatchpkg") == "1.2.0"  # the wheel: not in the lock, no deps
+        assert installed == locked, run  # mypy and pytest too: the lock's, not the newest
+        # ... and the user reads where they came from.
+        for stage in ("smoke", "smoke:typecheck", "smoke:tests"):
+            assert f"installed from noxkit.lock ({digest}): {stage}\n" in run.output, run
+        assert "--require-hashes --no-deps -r" in run.output, run
+        assert re.search(
+            r"--no-deps --reinstall-package hatchpkg \S+/hatchpkg-1\.2\.0-py3", run.output
+        )
+        assert "mypy sees the types of hatchpkg (py.typed shipped)" in run.output, run
+        assert "1 passed" in run.output, run
+
+    def test_stale_lock_fails_in_ci_and_refreshes_locally(self, make_project):
+        """smoke meets a stale lock as every session does, also from outside the checkout."""
+        project = make_project("build-hatchling")
+        project.append("pyproject.toml", "\n[tool.noxkit.smoke]\ntypecheck = false\n")
+        assert project.nox("-s", "lock").returncode == 0
+        assert project.nox("-s", "build").returncode == 0
+        # mypy for smoke: a new set, and no new build (the artifacts in dist/ are verified).
+        project.replace(
+            "pyproject.toml", "typecheck = false", "typecheck = true\nrequires-build = false"
+        )
+        stale = "noxkit.lock is stale: session `smoke:typecheck` added"
+        ci = project.nox("-s", "smoke", env={"CI": "true"})
+        assert ci.returncode == 1, ci
+        assert stale in ci.output, ci
+        run = project.nox("-s", "smoke")
+        assert run.returncode == 0, run
+        assert "noxkit.lock was stale (session `smoke:typecheck` added): refreshed it" in (
+            run.output
+        ), run
+        assert "mypy sees the types of hatchpkg (py.typed shipped)" in run.output, run
+        assert "is up to date" in project.nox("-s", "lock", "--", "--check").output

@@ -125,6 +125,8 @@ def _sessions(plan: Plan) -> list[dict[str, Any]]:
                 "python": list(python) if isinstance(python, tuple) else python,
                 "requirements": list(session.requirements),
                 "installs_project": session.install_project,
+                "installs_wheel": session.wheel,
+                "installs_later": {s.name: list(s.requirements) for s in session.stages},
                 "requires": list(session.requires),
                 "commands": [list(c) for c in session.commands],
             }
@@ -267,8 +269,14 @@ def render(diagnosis: Diagnosis) -> str:
         lines.append(f"  {session['name']} ({when}; {_python_text(session['python'])})")
         if session["requirements"]:
             lines.append(f"    installs: {' '.join(session['requirements'])}")
-        if session["installs_project"]:
+        if session["installs_wheel"]:
+            lines.append("    installs: the built wheel, with its dependencies")
+        elif session["installs_project"]:
             lines.append("    installs: the project")
+        lines.extend(
+            f"    installs later ({stage}): {' '.join(requirements)}"
+            for stage, requirements in session["installs_later"].items()
+        )
         lines.extend(f"    runs: {' '.join(command)}" for command in session["commands"])
     coverage = diagnosis.coverage
     if coverage:

@@ -212,8 +212,11 @@ def nox_reuse_venv(session_plan: SessionPlan) -> bool | None:
 
     A session that installs through :func:`noxkit.steps.install` is fingerprinted there, under
     the folder's lock, so nox must never wipe its folder on its own. A session that installs
-    nothing through it (``smoke`` installs a built wheel) keeps nox's own behaviour.
+    nothing through it (``smoke`` installs a built wheel, and its tools after the import
+    check) keeps nox's own behaviour.
     """
+    if session_plan.wheel:
+        return None
     return True if session_plan.requirements or session_plan.install_project else None
 
 

@@ -1,9 +1,10 @@
 """The lockfile: what goes in (inputs and their digest), its format, and its validation. Pure.
 
-The lock is one TOML file (``noxkit.lock``) holding, for every standard session and every
-dependency group, a *set* of exact pins (``name==version ; marker``), and one table of hashes per
-pinned release. It is written by the ``lock`` session (see :mod:`noxkit._session.lock`) from uv's
-universal resolver, and installed with ``--require-hashes --no-deps`` by pip or uv.
+The lock is one TOML file (``noxkit.lock``) holding, for every standard session (and each
+install stage of one, such as ``smoke:typecheck``) and every dependency group, a *set* of exact
+pins (``name==version ; marker``), and one table of hashes per pinned release. It is written
+by the ``lock`` session (see :mod:`noxkit._session.lock`) from uv's universal resolver, and
+installed with ``--require-hashes --no-deps`` by pip or uv.
 
 Why not a PEP 751 ``pylock.toml``: uv writes pylock files without the per-group markers that
 would say which packages belong to which session, so one pylock cannot serve several sessions;
@@ -125,12 +126,16 @@ def lock_inputs(plan: Plan) -> dict[str, Any]:
     sessions = {n: s for n, s in plan.sessions.items() if n != "lock"}
     used_extras = sorted({e for s in sessions.values() if s.install_project for e in s.extras})
     groups = sorted(plan.project.dependency_groups)
+    # A session's stages (`smoke:typecheck`) are sets of their own: installed after the
+    # session's own set, without the project's dependencies.
+    requirements = {n: s.requirements for n, s in sessions.items()}
+    requirements |= {f"{n}:{t.name}": t.requirements for n, s in sessions.items() for t in s.stages}
     inputs: dict[str, Any] = {
         "requires-python": f">={lower_python(plan)}",
         "project": _normalised(project_table.get("dependencies", []) or [], own),
         "extras": {e: _normalised(optional.get(e, []) or [], own) for e in used_extras},
         "groups": {g: _normalised(dependency_groups(pyproject, g), own) for g in groups},
-        "sessions": {n: _normalised(s.requirements, own) for n, s in sorted(sessions.items())},
+        "sessions": {n: _normalised(r, own) for n, r in sorted(requirements.items())},
         "install-project": sorted(n for n, s in sessions.items() if s.install_project),
     }
     exclude_newer = plan.config.settings.lock.exclude_newer

@@ -10,7 +10,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["InstallSpec"]
+__all__ = ["InstallSpec", "Stage"]
+
+
+@dataclass(frozen=True)
+class Stage:
+    """Requirements a session installs part-way through, after the checks that must not see them.
+
+    ``smoke`` imports the installed wheel with nothing but its runtime dependencies around it,
+    so an undeclared dependency fails there; mypy and the test tools go in afterwards. Each
+    stage is a set of its own in the lock (``smoke:typecheck``), resolved with all the others,
+    so its pins agree with the session's.
+    """
+
+    name: str
+    requirements: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -23,11 +37,14 @@ class InstallSpec:
     install_project: bool = False
     editable: bool = False
     extras: tuple[str, ...] = ()
+    wheel: bool = False
+    """The project goes in as its built wheel, which the session installs itself (``smoke``):
+    the spec brings only the project's dependencies (from the lock), never the source tree."""
 
     @property
     def project_target(self) -> str | None:
-        """The project as an installer argument (``.`` or ``.[a,b]``); None: not installed."""
-        if not self.install_project:
+        """The source tree as an installer argument (``.`` or ``.[a,b]``); None: not from it."""
+        if not self.install_project or self.wheel:
             return None
         return "." + (f"[{','.join(self.extras)}]" if self.extras else "")
 
@@ -66,4 +83,5 @@ class InstallSpec:
             install_project=any(p.install_project for p in parts),
             editable=any(p.editable for p in parts),
             extras=tuple(extras),
+            wheel=any(p.wheel for p in parts),
         )

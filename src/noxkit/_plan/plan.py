@@ -17,7 +17,7 @@ from noxkit._config.schema import Config, ToolsConfig, load_config
 from noxkit._errors import ConfigError
 from noxkit._plan import commands
 from noxkit._plan.docs import docs_commands, docs_requirements, find_docs
-from noxkit._plan.install import InstallSpec
+from noxkit._plan.install import InstallSpec, Stage
 from noxkit._plan.project import Project, inspect_project
 from noxkit._plan.sessions import STANDARD_SESSIONS, info
 from noxkit._util import closest
@@ -51,6 +51,10 @@ class SessionPlan:
     session's full name (``tests-3.12``)."""
     venv_backend: str | None = None
     """A backend of its own (``"none"`` for sessions that install nothing); None: the project's."""
+    wheel: bool = False
+    """The project goes in as its built wheel, installed by the session (``smoke``)."""
+    stages: tuple[Stage, ...] = ()
+    """Requirements installed later in the session, each a set of its own in the lock."""
 
     @property
     def install(self) -> InstallSpec:
@@ -61,7 +65,19 @@ class SessionPlan:
             install_project=self.install_project,
             editable=self.editable,
             extras=self.extras,
+            wheel=self.wheel,
         )
+
+    def stage(self, name: str) -> InstallSpec:
+        """What the stage ``name`` installs: its requirements, as the set ``session:stage``."""
+        for stage in self.stages:
+            if stage.name == name:
+                return InstallSpec(
+                    sessions=(f"{self.name}:{name}",), requirements=stage.requirements
+                )
+        known = ", ".join(s.name for s in self.stages) or "none"
+        msg = f"session {self.name!r} has no install stage {name!r} (stages: {known})"
+        raise ConfigError(msg)
 
 
 def _info(name: str) -> SessionInfo:
@@ -149,16 +165,18 @@ class Plan:
         """What the named sessions install into one environment.
 
         A ``ci`` session may unite ``lint`` and ``tests``. This is the one answer the install
-        step, the fingerprint and the install from the lock all read.
+        step, the fingerprint and the install from the lock all read. ``smoke:typecheck``
+        names a stage of a session (what ``smoke`` installs before running mypy).
         """
         parts = []
         for name in names:
+            base, _, stage = name.partition(":")
             try:
-                session = self.sessions[name]
+                session = self.sessions[base]
             except KeyError:
                 known = ", ".join(self.sessions)
-                raise ConfigError(f"no standard session named {name!r} (known: {known})") from None
-            parts.append(session.install)
+                raise ConfigError(f"no standard session named {base!r} (known: {known})") from None
+            parts.append(session.stage(stage) if stage else session.install)
         return InstallSpec.union(tuple(names), parts)
 
     def requirements_for(self, *names: str) -> tuple[list[str], bool, bool, tuple[str, ...]]:
@@ -213,6 +231,22 @@ def _docs_group_requirements(config: Config, project: Project) -> tuple[str, ...
     if groups is None:
         groups = ("docs",) if "docs" in project.dependency_groups else ()
     return _group_requirements(config, project, groups, "docs")
+
+
+def _smoke_stages(config: Config, test_reqs: tuple[str, ...]) -> tuple[Stage, ...]:
+    """What ``smoke`` installs after its import check: mypy, then the test tools.
+
+    The tests' own requirements without coverage: the suite runs against the wheel unmeasured.
+    """
+    settings = config.settings
+    stages = []
+    if settings.smoke.typecheck:
+        stages.append(Stage("typecheck", (_requirement("mypy", settings.tools.mypy),)))
+    if settings.smoke.tests:
+        pytest = (_requirement("pytest", settings.tools.pytest),)
+        requirements = dict.fromkeys((*pytest, *test_reqs, *settings.tests.deps))
+        stages.append(Stage("tests", tuple(requirements)))
+    return tuple(stages)
 
 
 def build_plan(config: Config, project: Project | None = None) -> Plan:
@@ -310,6 +344,12 @@ def build_plan(config: Config, project: Project | None = None) -> Plan:
             description=_info("smoke").description,
             python=None,
             default=_info("smoke").default,
+            # The built wheel, with its runtime dependencies (and the test extras, when the
+            # tests run against it); mypy and the test tools only after the import check.
+            install_project=True,
+            extras=project.test_extras if settings.smoke.tests else (),
+            wheel=True,
+            stages=_smoke_stages(config, test_reqs),
             requires=("build",) if settings.smoke.requires_build else (),
             commands=commands.smoke(placeholder),
         ),

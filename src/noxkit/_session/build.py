@@ -48,6 +48,7 @@ from noxkit._formats.repro import (
 )
 from noxkit._plan import commands
 from noxkit._session import noxapi
+from noxkit._session.lock import install_from_lock
 from noxkit._session.run import ensure_run
 from noxkit._session.tools import run_command
 from noxkit._util import ignore_folder, sha256_file
@@ -448,13 +449,31 @@ def _results(path: Path) -> list[dict[str, str]]:
     return data
 
 
-def _install(session: nox.Session, artifact: Path, name: str, extras: Sequence[str] = ()) -> None:
-    """Install one artifact and its runtime dependencies, replacing any earlier install."""
+def _install(
+    session: nox.Session, plan: Plan, artifact: Path, name: str, extras: Sequence[str] = ()
+) -> None:
+    """Install one artifact and its runtime dependencies, replacing any earlier install.
+
+    With a lockfile the dependencies are smoke's set of the lock (hashes verified) and the
+    artifact goes in alone after them (``--no-deps``); without one the installer resolves.
+    """
     target = f"{artifact}[{','.join(extras)}]" if extras else str(artifact)
     # nox -r reuses the environment: the same version already installed must not count.
     uv = session.venv_backend == "uv"
     reinstall = ["--reinstall-package", name] if uv else ["--force-reinstall"]
-    session.install(*reinstall, target)
+    if plan.lockfile.is_file():
+        install_from_lock(session, plan, plan.install_spec("smoke"), project=[*reinstall, target])
+    else:
+        session.install(*reinstall, target)
+
+
+def _install_stage(session: nox.Session, plan: Plan, stage: str) -> None:
+    """Install a later stage of smoke (mypy, the test tools): from the lock when there is one."""
+    spec = plan.install_spec(f"smoke:{stage}")
+    if plan.lockfile.is_file():
+        install_from_lock(session, plan, spec)
+    else:
+        session.install(*spec.requirements)
 
 
 def _check_imports(session: nox.Session, names: Sequence[str], artifact: Path) -> None:
@@ -548,7 +567,7 @@ def _check_types(session: nox.Session, plan: Plan, members: Sequence[str], wheel
     command = commands.smoke_typecheck(plan)
     if not typed or command is None:
         return
-    session.install(f"mypy{plan.config.settings.tools.mypy}")
+    _install_stage(session, plan, "typecheck")
     probe = Path.cwd() / "noxkit_smoke_types.py"
     probe.write_text("".join(f"import {t}\n" for t in typed), encoding="utf-8")
     try:
@@ -576,8 +595,7 @@ def _run_tests(session: nox.Session, plan: Plan, extra_args: Sequence[str]) -> N
         elif rel in settings.smoke.test_paths:
             msg = f"[tool.noxkit.smoke] test-paths: {source} does not exist"
             raise fail(session, msg)
-    tests = plan.install_spec("tests").requirements
-    session.install(*[r for r in tests if not r.startswith("coverage")])
+    _install_stage(session, plan, "tests")
     command = commands.smoke_pytest(plan)
     assert command is not None  # noqa: S101 - smoke() runs the tests only when they are on
     try:
@@ -605,8 +623,8 @@ def smoke(
     """
     members = wheel_files(wheel)
     name = read_metadata(wheel).name
-    extras = plan.project.test_extras if plan.config.settings.smoke.tests else ()
-    _install(session, artifact, name, extras)
+    extras = plan.install_spec("smoke").extras
+    _install(session, plan, artifact, name, extras)
     names = top_level_names(members)
     if not names:
         raise fail(session, f"{wheel.name} holds no importable package")

@@ -121,11 +121,14 @@ def install_from_lock(
     session: nox.Session,
     plan: Plan,
     spec: InstallSpec,
+    *,
+    project: Sequence[str] | None = None,
 ) -> None:
     """Install the spec's sessions' sets from the lock: exact pins, hashes verified, no resolve.
 
     The pins go in one ``--require-hashes --no-deps`` call (pip or uv); the project itself goes
-    in a second ``--no-deps`` call, since a local folder has no hash to verify.
+    in a second ``--no-deps`` call, since a local folder has no hash to verify. ``project``
+    replaces the source tree there with other installer arguments (``smoke``: the built wheel).
     """
     lock = _load(session, plan)
     changes = lockfile.stale_changes(plan, lock)
@@ -148,18 +151,22 @@ def install_from_lock(
     overrides, _, _ = lockfile.installer_environment(
         os.environ, plan.config.settings.lock.allow_environment
     )
+    project_args = spec.project_args if project is None else tuple(project)
     with tempfile.TemporaryDirectory(prefix="noxkit-lock-") as tmp:
-        requirements = Path(tmp) / "requirements.txt"
-        requirements.write_text(lockfile.requirements_text(lock, spec.sessions), encoding="utf-8")
-        _run_install(
-            session,
-            ["--require-hashes", "--no-deps", "-r", str(requirements)],
-            overrides,
-            Path(tmp) / "install.log",
-        )
-        if spec.install_project:
-            # The project is built from the tree: offline, only its build backend can miss.
-            args = ["--no-deps", *spec.project_args]
+        if lock.entries(spec.sessions):  # a project without dependencies has an empty set
+            requirements = Path(tmp) / "requirements.txt"
+            text = lockfile.requirements_text(lock, spec.sessions)
+            requirements.write_text(text, encoding="utf-8")
+            _run_install(
+                session,
+                ["--require-hashes", "--no-deps", "-r", str(requirements)],
+                overrides,
+                Path(tmp) / "install.log",
+            )
+        if project_args:
+            # The project is built from the tree (or an sdist): offline, only its build
+            # backend can miss.
+            args = ["--no-deps", *project_args]
             _run_install(session, args, overrides, Path(tmp) / "project.log", miss=_BACKEND_MISS)
     session.log(f"installed from {_label(plan)} ({lock.digest}): {', '.join(spec.sessions)}")
 
@@ -172,6 +179,10 @@ def _refresh(session: nox.Session, plan: Plan, changes: list[str]) -> lockfile.L
     """
     what = "; ".join(changes) or "the lock format changed"
     command = [sys.executable, "-m", "nox", "--non-interactive", "-s", "lock"]
+    noxfile = noxapi.global_option(session, "noxfile")
+    if isinstance(noxfile, str) and Path(noxfile).is_absolute():
+        # The running noxfile, whatever folder the session is in (smoke runs outside the tree).
+        command[3:3] = ["-f", noxfile]
     try:
         session.run(*command, silent=True, log=False, external=True)
     except CommandFailed:

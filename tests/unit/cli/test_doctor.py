@@ -77,3 +77,13 @@ class TestDoctorFoundValues:
         assert shown["tests.groups"][0] == ["test"]
         assert shown["docs.config"] == ("mkdocs.yml", "found: mkdocs")
         assert "(automatic)" not in render(diagnosis)
+
+
+class TestDoctorSmoke:
+    def test_smoke_installs_the_wheel_then_mypy(self, tmp_path):
+        """doctor shows what smoke installs: the wheel, not the tree, and mypy after the imports."""
+        text = render(diagnose(build_plan(load_config(_root(tmp_path)))))
+        smoke = text.split("\n  smoke (", 1)[1].split("\n  lock (", 1)[0]
+        assert "    installs: the built wheel, with its dependencies" in smoke
+        assert "installs: the project" not in smoke
+        assert "    installs later (typecheck): mypy>=1.10" in smoke

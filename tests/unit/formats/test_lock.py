@@ -74,7 +74,35 @@ class TestInputs:
         assert inputs["groups"]["test"] == ["pytest"]
         assert inputs["sessions"]["lint"] == ["ruff>=0.6"]
         assert "lock" not in inputs["sessions"]
-        assert inputs["install-project"] == ["tests", "typecheck"]
+        # smoke's set holds the project's dependencies too: the wheel goes in without them.
+        assert inputs["install-project"] == ["smoke", "tests", "typecheck"]
+
+    def test_smoke_installs_are_sets_of_the_lock(self, tmp_path):
+        """smoke's runtime set has no tools; mypy and the test tools are stages of their own."""
+        sets = _lock.lock_sets(_lock.lock_inputs(_plan(tmp_path)))
+        assert sets["smoke"] == ["attrs", "requests>=2"]  # the wheel's runtime dependencies
+        assert "smoke:tests" not in sets
+        text = PYPROJECT + '\n[tool.noxkit.tests]\nextras = ["tests"]\n'
+        text += "\n[tool.noxkit.smoke]\ntests = true\n"
+        sets = _lock.lock_sets(_lock.lock_inputs(_plan(tmp_path, text, "q")))
+        # With the test extra, since the tests run against the wheel installed with it.
+        assert sets["smoke"] == ["attrs", "hypothesis", "requests>=2"]
+        # mypy and the test tools come after the import check, each resolved as a set.
+        assert sets["smoke:typecheck"] == ["mypy>=1.10"]
+        assert sets["smoke:tests"] == ["pytest", "pytest>=8"]
+        assert not any(r.startswith("coverage") for r in sets["smoke:tests"])
+
+    def test_smoke_tools_are_inputs(self, tmp_path):
+        """Another mypy for smoke makes the lock stale, naming smoke's stage."""
+        old = _lock.lock_inputs(_plan(tmp_path))
+        text = PYPROJECT + '\n[tool.noxkit.tools]\nmypy = ">=1.11"\n'
+        new = _lock.lock_inputs(_plan(tmp_path, text, "q"))
+        assert "session `smoke:typecheck` changed: -mypy>=1.10, +mypy>=1.11" in (
+            _lock.describe_changes(old, new)
+        )
+        no_types = PYPROJECT + "\n[tool.noxkit.smoke]\ntypecheck = false\n"
+        sessions = _lock.lock_inputs(_plan(tmp_path, no_types, "r"))["sessions"]
+        assert "smoke:typecheck" not in sessions
 
     def test_sets_add_project_dependencies_to_project_sessions(self, tmp_path):
         """Sessions that install the project get its dependencies; groups get their own set."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from noxkit import ConfigError
-from noxkit._formats.envs import fingerprint
+from noxkit._formats.envs import fingerprint, nox_reuse_venv
 from noxkit._plan.install import InstallSpec
 from noxkit._plan.plan import load_plan
 
@@ -107,3 +107,30 @@ class TestFingerprintReadsTheSpec:
         after_plan = load_plan(tmp_path)
         after = self._fp(after_plan, after_plan.install_spec("tests"))
         assert before["project"] != after["project"]
+
+
+class TestSmokeSpec:
+    def test_smoke_never_installs_the_source_tree(self, plan):
+        """smoke's spec carries the project's dependencies, never `.`: the wheel goes in."""
+        spec = plan.install_spec("smoke")
+        assert spec.install_project
+        assert spec.wheel
+        assert spec.project_target is None
+        assert spec.args == ()
+
+    def test_stages_are_specs_of_their_own(self, plan):
+        """`smoke:typecheck` is what smoke installs before mypy, and nothing else."""
+        spec = plan.install_spec("smoke:typecheck")
+        assert spec.sessions == ("smoke:typecheck",)
+        assert spec.requirements == ("mypy>=1.10",)
+        assert not spec.install_project
+
+    def test_unknown_stage_is_a_config_error(self, plan):
+        """The tests stage exists only when smoke runs the tests."""
+        with pytest.raises(ConfigError, match="has no install stage 'tests'"):
+            plan.install_spec("smoke:tests")
+
+    def test_nox_keeps_smokes_environment_as_before(self, plan):
+        """smoke installs its wheel itself, unstamped: nox's own reuse rules stay in charge."""
+        assert nox_reuse_venv(plan.sessions["smoke"]) is None
+        assert nox_reuse_venv(plan.sessions["tests"]) is True
