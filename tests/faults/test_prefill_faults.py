@@ -122,3 +122,49 @@ class TestWaitIsCounted:
         assert found is not None, run
         path, wall = float(found[1]), float(found[2])
         assert wall - path < 0.5, found[0]
+
+
+class TestBytecodeAhead:
+    def test_the_tests_environment_is_compiled_in_the_background(self, make_project):
+        """`nox -s lint tests`: the `tests` environment filled during `lint` gets its bytecode
+        compiled in the background, modules pytest never imports included (the session's own
+        imports would only compile what it imports, one by one, on the critical path)."""
+        project = make_project("slow-tests")
+        (project.path / "hold").touch()  # the paused test waits while this file exists
+        site = project.path / TESTS_ENV / "lib/python3.11/site-packages"
+        unused = "pygments/lexers/ruby.py"  # pytest never highlights Ruby
+
+        def compiled() -> bool:
+            return any((site / unused).parent.glob("__pycache__/ruby.*.pyc"))
+
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "nox", "--non-interactive", "-s", "lint", "tests"],
+            cwd=project.path,
+            env=project.env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            wait_for((project.path / "running").exists, timeout=180, what="pytest to pause")
+            wait_for(compiled, timeout=60, what=f"{unused} compiled")
+            (project.path / "hold").unlink()
+            assert proc.wait(timeout=120) == 0
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+        assert (site / unused).is_file()
+        wait_for(lambda: not session_processes(proc.pid), timeout=10, what="no stray process")
+
+    def test_never_means_python_alone_decides(self, make_project):
+        """`compile-bytecode = "never"`: nothing is compiled ahead."""
+        project = make_project("slow-tests")
+        pyproject = project.path / "pyproject.toml"
+        pyproject.write_text(
+            pyproject.read_text() + '\n[tool.noxkit.envs]\ncompile-bytecode = "never"\n'
+        )
+        run = project.nox("-s", "lint", "tests")
+        assert run.returncode == 0, run
+        site = project.path / TESTS_ENV / "lib/python3.11/site-packages"
+        assert (site / "pygments/lexers/ruby.py").is_file(), run
+        assert not list((site / "pygments/lexers").glob("__pycache__/ruby.*.pyc")), run

@@ -497,9 +497,10 @@ class EnvsConfig(Value):
     compile_bytecode: CompileBytecode = _key(
         "auto",
         "string",
-        "Bytecode of reusable environments: `auto` lets tools cache what they import inside "
-        "the environment even under PYTHONDONTWRITEBYTECODE; `always` compiles everything at "
-        "install; `never` leaves Python's settings alone.",
+        "Bytecode of environments: `auto` compiles the `tests`, `coverage` and `docs` "
+        "environments filled ahead in the background, and lets tools cache what they import "
+        "inside a reused environment even under PYTHONDONTWRITEBYTECODE; `always` compiles "
+        "everything at install; `never` leaves Python's settings alone.",
         '"always"',
         choices=CompileBytecode,
     )
