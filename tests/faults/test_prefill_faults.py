@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -168,3 +169,32 @@ class TestBytecodeAhead:
         site = project.path / TESTS_ENV / "lib/python3.11/site-packages"
         assert (site / "pygments/lexers/ruby.py").is_file(), run
         assert not list((site / "pygments/lexers").glob("__pycache__/ruby.*.pyc")), run
+
+
+class TestOneProjectBuild:
+    def test_the_project_is_built_once_per_run(self, make_project, tmp_path):
+        """`nox -s lint typecheck tests`: typecheck's and tests' environments both install the
+        project editable. They fill side by side, and uv shares one build between concurrent
+        installs of one tree: the backend builds once. Each fill on its own (`prefill =
+        "never"`) builds again."""
+        project = make_project("slow-build")
+        log = tmp_path / "builds.log"
+        run = project.nox("-s", "lint", "typecheck", "tests", env={"SLOW_BUILD_LOG": str(log)})
+        assert "Session typecheck was successful" in run.output, run
+        assert "Session tests-3.11 was successful" in run.output, run
+        assert log.read_text().split() == ["editable"], run
+        # Editable: the tests environment imports the package from the source tree.
+        python = project.path / TESTS_ENV / "bin/python"
+        where = subprocess.run(
+            [str(python), "-c", "import slowpkg; print(slowpkg.__file__)"],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()  # fmt: skip
+        assert where == str(project.path / "src/slowpkg/__init__.py")
+
+        pyproject = project.path / "pyproject.toml"
+        pyproject.write_text(pyproject.read_text() + '\n[tool.noxkit.envs]\nprefill = "never"\n')
+        log.unlink()
+        shutil.rmtree(project.path / ".nox")
+        again = project.nox("-s", "typecheck", "tests", env={"SLOW_BUILD_LOG": str(log)})
+        assert again.returncode == 0, again
+        assert log.read_text().split() == ["editable", "editable"], again
