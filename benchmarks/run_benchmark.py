@@ -393,12 +393,18 @@ def main() -> int:
         print(f"round {number + 1}/{args.runs} done", file=sys.stderr)
 
     medians = {key: statistics.median(values) for key, values in times.items()}
+    # nox, noxkit and uv run from this Python; the tools from the FLOOR environment.
+    tools_python = str(projects[0].venv / "bin" / "python") if projects[0].venv else sys.executable
     versions = {
         name: subprocess.run(
-            [sys.executable, "-c", f"import importlib.metadata as m; print(m.version({name!r}))"],
+            [python_, "-c", f"import importlib.metadata as m; print(m.version({name!r}))"],
             capture_output=True, text=True, check=False,
         ).stdout.strip()
-        for name in ("noxkit", "nox", "uv", "coverage", "ruff", "mypy")
+        for name, python_ in (
+            ("noxkit", sys.executable), ("nox", sys.executable), ("uv", sys.executable),
+            ("coverage", tools_python), ("pytest", tools_python), ("ruff", tools_python),
+            ("mypy", tools_python),
+        )
     }  # fmt: skip
     print(f"\n{time.strftime('%Y-%m-%d %H:%M %Z')}; {platform.platform()}, {os.cpu_count()} CPUs;")
     print(
