@@ -268,3 +268,37 @@ class TestBrokenLock:
         assert "entry 'ruff>=0.6' of set 'fmt' is not pinned (name==version)" in line, run
         assert re.search(r"noxkit\.lock:\d+: ", line), run
         assert not (project.path / ".nox" / "lint").exists()
+
+
+class TestFilledAheadFromTheLock:
+    def test_a_later_environment_is_filled_from_the_lock_in_the_background(self, make_lock_project):
+        """`nox -s lint tests` with a fresh lock (cut off at 2025-09-01, so its pins are not
+        the newest releases): `tests`' environment is filled while `lint` runs, and holds
+        exactly the lock's pins."""
+        project = make_lock_project()
+        project.append("pyproject.toml", '\n[tool.noxkit.lock]\nexclude-newer = "2025-09-01"\n')
+        _lock(project)
+        run = project.nox("-s", "lint", "tests")
+        assert run.returncode == 0, run
+        assert "using tests-3.11: filled in the background during this run" in run.output, run
+        installed = _installed(project, "tests-3-11")
+        installed.pop("srcpkg")
+        for name in _SEEDED:
+            installed.pop(name, None)
+        assert installed == _locked_set(project, "tests")
+        assert installed["iniconfig"] == "2.1.0", installed
+
+    def test_a_stale_lock_is_left_to_the_session(self, make_lock_project):
+        """A stale lock is not filled from: the session refreshes it (one line) and installs."""
+        project = make_lock_project()
+        _lock(project)
+        project.replace(
+            "pyproject.toml",
+            'dependencies = ["iniconfig"]',
+            'dependencies = ["iniconfig", "packaging"]',
+        )
+        run = project.nox("-s", "lint", "tests")
+        assert run.returncode == 0, run
+        assert "filled in the background" not in run.output.split("Running session tests")[1], run
+        assert "noxkit.lock was stale" in run.output, run
+        assert "packaging" in _installed(project, "tests-3-11"), run

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,9 +39,11 @@ if TYPE_CHECKING:
     from noxkit._plan.plan import Plan
 
 __all__ = [
+    "LockInstall",
     "check_lock",
     "install_from_lock",
     "lock",
+    "lock_install",
     "validate_at_register",
     "write_lock",
 ]
@@ -60,6 +63,55 @@ def validate_at_register(plan: Plan) -> None:
     path = plan.lockfile
     if path.is_file():
         lockfile.load_lock(path)
+
+
+@dataclass(frozen=True)
+class LockInstall:
+    """The installer calls that put a spec's sets from a fresh lock into an environment."""
+
+    requirements: str
+    """The pinned, hashed requirements (may be empty: a project without dependencies)."""
+    project_args: tuple[str, ...]
+    environment: dict[str, str | None]
+    """Overrides of the installer's environment (None: remove the variable)."""
+
+    def calls(self, requirements_file: Path) -> list[list[str]]:
+        """The installer arguments, in order; the pins are read from ``requirements_file``."""
+        out: list[list[str]] = []
+        if self.requirements:
+            out.append(["--require-hashes", "--no-deps", "-r", str(requirements_file)])
+        if self.project_args:
+            out.append(["--no-deps", *self.project_args])
+        return out
+
+
+def lock_install(plan: Plan, spec: InstallSpec) -> LockInstall | None:
+    """What :func:`install_from_lock` would install, when the lock is there, fresh and complete.
+
+    None otherwise (missing, unreadable, stale, or lacking a set or a requirement): then only
+    the session itself may install, since only it can refresh the lock or say what is wrong.
+    Reads files only; for the background fills (:mod:`noxkit._session.prefill`).
+    """
+    if not plan.lockfile.is_file():
+        return None
+    try:
+        lock = lockfile.load_lock(plan.lockfile)
+    except ConfigError:
+        return None
+    if lockfile.stale_changes(plan, lock) is not None or _missing(plan, lock, spec):
+        return None
+    return _planned(plan, lock, spec, spec.project_args)
+
+
+def _planned(
+    plan: Plan, lock: lockfile.Lock, spec: InstallSpec, project_args: Sequence[str]
+) -> LockInstall:
+    overrides, _, _ = lockfile.installer_environment(
+        os.environ, plan.config.settings.lock.allow_environment
+    )
+    # A project without dependencies has an empty set.
+    text = lockfile.requirements_text(lock, spec.sessions) if lock.entries(spec.sessions) else ""
+    return LockInstall(text, tuple(project_args), overrides)
 
 
 def _load(session: nox.Session, plan: Plan) -> lockfile.Lock:
@@ -148,26 +200,18 @@ def install_from_lock(
     problem = _missing(plan, lock, spec)
     if problem:
         raise fail(session, f"{problem}; refresh it with `{lockfile.REFRESH}`")
-    overrides, _, _ = lockfile.installer_environment(
-        os.environ, plan.config.settings.lock.allow_environment
-    )
-    project_args = spec.project_args if project is None else tuple(project)
+    planned = _planned(plan, lock, spec, spec.project_args if project is None else project)
     with tempfile.TemporaryDirectory(prefix="noxkit-lock-") as tmp:
-        if lock.entries(spec.sessions):  # a project without dependencies has an empty set
-            requirements = Path(tmp) / "requirements.txt"
-            text = lockfile.requirements_text(lock, spec.sessions)
-            requirements.write_text(text, encoding="utf-8")
-            _run_install(
-                session,
-                ["--require-hashes", "--no-deps", "-r", str(requirements)],
-                overrides,
-                Path(tmp) / "install.log",
-            )
-        if project_args:
-            # The project is built from the tree (or an sdist): offline, only its build
-            # backend can miss.
-            args = ["--no-deps", *project_args]
-            _run_install(session, args, overrides, Path(tmp) / "project.log", miss=_BACKEND_MISS)
+        requirements = Path(tmp) / "requirements.txt"
+        requirements.write_text(planned.requirements, encoding="utf-8")
+        for args in planned.calls(requirements):
+            if args[0] == "--require-hashes":
+                _run_install(session, args, planned.environment, Path(tmp) / "install.log")
+            else:
+                # The project is built from the tree (or an sdist): offline, only its build
+                # backend can miss.
+                log = Path(tmp) / "project.log"
+                _run_install(session, args, planned.environment, log, miss=_BACKEND_MISS)
     session.log(f"installed from {_label(plan)} ({lock.digest}): {', '.join(spec.sessions)}")
 
 

@@ -28,6 +28,7 @@ import contextlib
 import os
 import shutil
 import subprocess
+import tempfile
 import threading
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ from noxkit._formats.envs import stamp as write_stamp
 from noxkit._formats.prefill import Queued, envs_to_fill, made_this_run, run_token, write_marker
 from noxkit._session import noxapi
 from noxkit._session.envs import EnvLock, compile_bytecode
+from noxkit._session.lock import lock_install
 from noxkit._session.run import mark_preparing
 
 if TYPE_CHECKING:
@@ -137,6 +139,7 @@ class Filler:
             backend=str(getattr(venv, "venv_backend", "unknown")),
             spec=self.plan.install_spec(base),
             environ=os.environ,
+            files=[self.plan.lockfile] if self.plan.lockfile.is_file() else [],
         )
 
     def _fill_locked(self, job: _Job, location: Path) -> str:
@@ -168,15 +171,42 @@ class Filler:
         return "filled"
 
     def _install(self, job: _Job, location: Path) -> str | None:
-        """Run the installer call nox would make for the session; None when it succeeded."""
+        """Make the installer calls the session would make; None when they succeeded.
+
+        With a lockfile, the calls of :func:`noxkit._session.lock.install_from_lock` (pins
+        with hashes, then the project), and only when the lock is fresh and holds the
+        session's sets: a stale or incomplete lock is the session's to refresh or report.
+        """
         spec = self.plan.install_spec(job.pending.base)
+        if not self.plan.lockfile.is_file():
+            return self._call(job, location, list(spec.args), {})
+        planned = lock_install(self.plan, spec)
+        if planned is None:
+            return "lock not ready (the session installs)"
+        with tempfile.TemporaryDirectory(prefix="noxkit-prefill-") as tmp:
+            pins = Path(tmp) / "requirements.txt"
+            pins.write_text(planned.requirements, encoding="utf-8")
+            for args in planned.calls(pins):
+                failed = self._call(job, location, args, planned.environment)
+                if failed is not None:
+                    return failed
+        return None
+
+    def _call(
+        self, job: _Job, location: Path, args: list[str], overrides: dict[str, str | None]
+    ) -> str | None:
+        """One ``uv pip install`` into ``location``; None when it succeeded, else why not."""
         uv = noxapi.find_uv() or "uv"
-        python = location / "bin" / "python"
-        command = [uv, "pip", "install", "--python", str(python), *spec.args]
+        command = [uv, "pip", "install", "--python", str(location / "bin" / "python"), *args]
         env = dict(os.environ, VIRTUAL_ENV=str(location))
         env["PATH"] = f"{location / 'bin'}{os.pathsep}{env.get('PATH', '')}"
         if compile_bytecode(self.plan):
             env["UV_COMPILE_BYTECODE"] = "1"
+        for name, value in overrides.items():
+            if value is None:
+                env.pop(name, None)
+            else:
+                env[name] = value
         with self.guard:
             if self.cancelled.is_set():
                 return "cancelled"
@@ -254,8 +284,7 @@ _FILLER: ContextVar[Filler | None] = ContextVar("noxkit_prefill", default=None)
 
 
 def _enabled(session: nox.Session | object, plan: Plan) -> bool:
-    if plan.config.settings.envs.prefill == "never" or plan.lockfile.is_file():
-        # Installs from the lock go through the session (hash checks, cache first): not here.
+    if plan.config.settings.envs.prefill == "never":
         return False
     return str(noxapi.global_option(session, "reuse_venv", "no") or "no") != "never"
 
