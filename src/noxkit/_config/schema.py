@@ -524,9 +524,10 @@ class EnvsConfig(Value):
     prefill: Prefill = _key(
         "auto",
         "string",
-        "`auto`: while a session runs, fill the environments of the sessions nox runs after it "
-        "in the same process, in the background (locked and stamped like any other); `never`: "
-        "each session fills its own when it starts.",
+        "`auto`: from the first session's start, fill the environments of the sessions nox "
+        "runs after it in the same process, in the background (locked and stamped like any "
+        "other; from the lockfile while it is fresh); `never`: each session fills its own when "
+        "it starts.",
         '"never"',
         choices=Prefill,
     )
