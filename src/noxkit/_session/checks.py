@@ -26,7 +26,12 @@ from noxkit._formats.cores import (
     select_core,
     version_of,
 )
-from noxkit._formats.coverage import combine_inputs, coverage_ini, project_coverage_config
+from noxkit._formats.coverage import (
+    combine_inputs,
+    coverage_ini,
+    project_coverage_config,
+    single_data_file,
+)
 from noxkit._formats.coverage_data import measured_files
 from noxkit._formats.coverage_runs import mark_finished, refusal, unfinished_runs
 from noxkit._formats.envs import scan_dist_info
@@ -347,8 +352,17 @@ def coverage_report(session: nox.Session, plan: Plan, extra_args: Sequence[str] 
     # Combining again what was combined last time writes the same data: skip it.
     stamp = plan.output_dir / "combined-inputs.sha256"
     inputs = combine_inputs(runs, _coverage_rc_text(plan))
+    project_config = project_coverage_config(plan.config.root, plan.config.pyproject)
     if combined.is_file() and stamp.is_file() and stamp.read_text(encoding="utf-8") == inputs:
         session.log(f"coverage data unchanged since the last combine: reporting {combined}")
+    elif (single := single_data_file(runs, project_config)) is not None:
+        stamp.unlink(missing_ok=True)
+        _copy_atomic(single, combined)
+        atomic_write_text(stamp, inputs)
+        session.log(
+            f"one measured run ({single.parent.name}): its data is the combined data "
+            "(copied; no `coverage combine` needed)"
+        )
     else:
         stamp.unlink(missing_ok=True)
         run_command(session, plan, combine, values=values, env=env, external="error")
@@ -356,6 +370,13 @@ def coverage_report(session: nox.Session, plan: Plan, extra_args: Sequence[str] 
     for command in writers:
         run_command(session, plan, command, values=values, env=env, external="error")
     run_command(session, plan, report, report_args, env=env, external="error")
+
+
+def _copy_atomic(source: Path, target: Path) -> None:
+    """Copy ``source`` over ``target`` so a reader sees the old file or the new, never half."""
+    partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    shutil.copyfile(source, partial)
+    partial.replace(target)
 
 
 def _measuring_hint(plan: Plan) -> str:

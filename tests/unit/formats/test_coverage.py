@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import configparser
 
-from noxkit._formats.coverage import combine_inputs, coverage_ini, project_coverage_config
+from noxkit._formats.coverage import (
+    combine_inputs,
+    coverage_ini,
+    project_coverage_config,
+    single_data_file,
+)
 
 
 def _parse(text: str) -> configparser.RawConfigParser:
@@ -82,3 +87,35 @@ class TestCombineInputs:
         assert combine_inputs(runs, "rc [paths]") != before
         (runs[0] / ".coverage.host.1.x").write_bytes(b"rewritten")
         assert combine_inputs(runs, "rc") != before
+
+
+class TestSingleDataFile:
+    """When the `coverage` session may copy the one data file instead of combining."""
+
+    @staticmethod
+    def _runs(tmp_path, *counts):
+        runs = []
+        for number, count in enumerate(counts):
+            run = tmp_path / f"run{number}"
+            run.mkdir(parents=True)
+            for index in range(count):
+                (run / f".coverage.host.{index}").write_bytes(b"data")
+            (run / "noxkit-finished.json").write_text("{}")
+            runs.append(run)
+        return runs
+
+    def test_one_file_of_one_run(self, tmp_path):
+        runs = self._runs(tmp_path, 1)
+        assert single_data_file(runs, {}) == runs[0] / ".coverage.host.0"
+
+    def test_two_files_or_two_runs_are_combined(self, tmp_path):
+        assert single_data_file(self._runs(tmp_path / "a", 2), {}) is None
+        assert single_data_file(self._runs(tmp_path / "b", 1, 1), {}) is None
+        assert single_data_file(self._runs(tmp_path / "c", 0), {}) is None
+
+    def test_path_remapping_is_combined(self, tmp_path):
+        """[paths] aliases and relative_files change paths: only combine applies them."""
+        runs = self._runs(tmp_path, 1)
+        assert single_data_file(runs, {"paths": {"source": "\nsrc\n*/src"}}) is None
+        assert single_data_file(runs, {"run": {"relative_files": "True"}}) is None
+        assert single_data_file(runs, {"run": {"relative_files": "false"}}) is not None
