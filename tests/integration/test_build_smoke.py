@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 
 import pytest
-from packaging.requirements import Requirement
-from packaging.utils import canonicalize_name
+from locks import installed_dists, locked_pins
 
 from noxkit._config.toml import tomllib
 
@@ -247,30 +243,6 @@ class TestBrokenArtifacts:
         assert project.nox("-l").returncode == 0
 
 
-def _locked(project, *names: str) -> dict[str, str]:
-    """``{name: version}`` of the lock's sets ``names`` that apply to the running Python."""
-    data = tomllib.loads(project.read("noxkit.lock"))
-    out = {}
-    for name in names:
-        for entry in data["sets"][name]:
-            req = Requirement(entry)
-            if req.marker is None or req.marker.evaluate():
-                out[canonicalize_name(req.name)] = next(iter(req.specifier)).version
-    return out
-
-
-def _installed(project, env: str) -> dict[str, str]:
-    """``{name: version}`` of every distribution in a session environment."""
-    python = project.path / ".nox" / env / "bin" / "python"
-    listing = subprocess.run(
-        [sys.executable, "-m", "uv", "pip", "list", "--format", "json", "--python", str(python)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return {canonicalize_name(d["name"]): d["version"] for d in json.loads(listing)}
-
-
 class TestSmokeFromLock:
     def test_every_install_of_smoke_follows_the_lock(self, make_project):
         """With a lock, smoke's environment is exactly the lock's pins plus the built wheel.
@@ -296,10 +268,10 @@ class TestSmokeFromLock:
         digest = tomllib.loads(project.read("noxkit.lock"))["digest"]
         run = project.nox("-s", "smoke")
         assert run.returncode == 0, run
-        locked = _locked(project, "smoke", "smoke:typecheck", "smoke:tests")
+        locked = locked_pins(project, "smoke", "smoke:typecheck", "smoke:tests")
         assert locked["iniconfig"] == "2.1.0"  # 2.3.0 is newer, and refused by the cut-off
         assert locked["mypy"].startswith("1.")  # mypy 2 came later
-        installed = _installed(project, "smoke")
+        installed = installed_dists(project, "smoke")
         assert installed.pop("hatchpkg") == "1.2.0"  # the wheel: not in the lock, no deps
         assert installed == locked, run  # mypy and pytest too: the lock's, not the newest
         # ... and the user reads where they came from.

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 
 import pytest
-from packaging.requirements import Requirement
-from packaging.utils import canonicalize_name
+from locks import installed_dists, locked_pins
 
 from noxkit._config.toml import tomllib
 
@@ -23,29 +19,6 @@ def _lock(project, *args: str):
     run = project.nox("-s", "lock", "--", *args)
     assert run.returncode == 0, run
     return run
-
-
-def _locked_set(project, name: str) -> dict[str, str]:
-    """``{name: version}`` of a set's entries that apply to the interpreter running the tests."""
-    data = tomllib.loads(project.read("noxkit.lock"))
-    out = {}
-    for entry in data["sets"][name]:
-        req = Requirement(entry)
-        if req.marker is None or req.marker.evaluate():
-            out[canonicalize_name(req.name)] = next(iter(req.specifier)).version
-    return out
-
-
-def _installed(project, env: str) -> dict[str, str]:
-    """``{name: version}`` of every distribution in a session environment."""
-    python = project.path / ".nox" / env / "bin" / "python"
-    listing = subprocess.run(
-        [sys.executable, "-m", "uv", "pip", "list", "--format", "json", "--python", str(python)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return {canonicalize_name(d["name"]): d["version"] for d in json.loads(listing)}
 
 
 def _one_line_error(run) -> str:
@@ -114,13 +87,13 @@ class TestLockSession:
         project = make_lock_project()
         project.append("pyproject.toml", '\n[tool.noxkit.lock]\nexclude-newer = "2025-09-01"\n')
         _lock(project)
-        assert _locked_set(project, "tests")["iniconfig"] == "2.1.0"
+        assert locked_pins(project, "tests")["iniconfig"] == "2.1.0"
         # A later cut-off keeps the existing pin (no silent upgrade) until asked to upgrade it.
         project.replace("pyproject.toml", '"2025-09-01"', '"2026-01-01"')
         _lock(project)
-        assert _locked_set(project, "tests")["iniconfig"] == "2.1.0"
+        assert locked_pins(project, "tests")["iniconfig"] == "2.1.0"
         _lock(project, "--upgrade-package", "iniconfig")
-        assert _locked_set(project, "tests")["iniconfig"] == "2.3.0"
+        assert locked_pins(project, "tests")["iniconfig"] == "2.3.0"
 
 
 class TestInstallFromLock:
@@ -137,11 +110,11 @@ class TestInstallFromLock:
         assert "--require-hashes --no-deps -r" in run.output, run
         digest = tomllib.loads(project.read("noxkit.lock"))["digest"]
         assert f"lock: noxkit.lock {digest} (fresh)" in run.output, run
-        installed = _installed(project, "tests-3-11")
+        installed = installed_dists(project, "tests-3-11")
         installed.pop("srcpkg")
         for name in _SEEDED:
             installed.pop(name, None)
-        assert installed == _locked_set(project, "tests")
+        assert installed == locked_pins(project, "tests")
 
     @pytest.mark.parametrize("backend", ["uv", "virtualenv"])
     def test_tampered_hash_fails_and_leaves_no_environment(self, make_lock_project, backend):
@@ -185,7 +158,7 @@ class TestInstallFromLock:
         line = next(ln for ln in run.output.splitlines() if "lock installs ignore outer" in ln)
         for name in hostile:
             assert name in line, run
-        assert _installed(project, "lint")["ruff"] == _locked_set(project, "lint")["ruff"]
+        assert installed_dists(project, "lint")["ruff"] == locked_pins(project, "lint")["ruff"]
 
     def test_allowed_outer_settings_are_said(self, make_lock_project):
         """allow-environment passes a setting through, and the header says so."""
@@ -281,11 +254,11 @@ class TestFilledAheadFromTheLock:
         run = project.nox("-s", "lint", "tests")
         assert run.returncode == 0, run
         assert "using tests-3.11: filled in the background during this run" in run.output, run
-        installed = _installed(project, "tests-3-11")
+        installed = installed_dists(project, "tests-3-11")
         installed.pop("srcpkg")
         for name in _SEEDED:
             installed.pop(name, None)
-        assert installed == _locked_set(project, "tests")
+        assert installed == locked_pins(project, "tests")
         assert installed["iniconfig"] == "2.1.0", installed
 
     def test_a_stale_lock_is_left_to_the_session(self, make_lock_project):
@@ -301,4 +274,4 @@ class TestFilledAheadFromTheLock:
         assert run.returncode == 0, run
         assert "filled in the background" not in run.output.split("Running session tests")[1], run
         assert "noxkit.lock was stale" in run.output, run
-        assert "packaging" in _installed(project, "tests-3-11"), run
+        assert "packaging" in installed_dists(project, "tests-3-11"), run

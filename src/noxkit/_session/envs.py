@@ -38,6 +38,7 @@ __all__ = [
     "cache_bytecode",
     "compile_bytecode",
     "finish",
+    "folder_identity",
     "installed_set",
     "prepare",
 ]
@@ -73,7 +74,12 @@ class Prepared:
     """Filled in the background by this very run (fresh, not a reuse of an earlier one)."""
 
 
-def _cfg_identity(location: Path) -> tuple[int, int] | None:
+def folder_identity(location: Path) -> tuple[int, int] | None:
+    """Which creation of the environment folder this is (its ``pyvenv.cfg``), or None.
+
+    A folder deleted and created again meanwhile has another identity: a fill or a session
+    never stamps a folder somebody else recreated under it.
+    """
     try:
         info = (location / "pyvenv.cfg").stat()
     except OSError:
@@ -203,7 +209,7 @@ def _decide(
             return Prepared(
                 location, reused=not prefilled, reason=None, fingerprint=fp,
                 installed=installed if isinstance(installed, list) else [],
-                identity=_cfg_identity(location), prefilled=prefilled,
+                identity=folder_identity(location), prefilled=prefilled,
             )  # fmt: skip
     fresh = not noxapi.was_reused(venv) and isinstance(found, str)
     if not fresh:
@@ -217,7 +223,7 @@ def _decide(
         fp = current()  # the interpreter's facts belong to the new folder
     return Prepared(
         location, reused=False, reason=reason if allowed and not fresh else None,
-        fingerprint=fp, identity=_cfg_identity(location),
+        fingerprint=fp, identity=folder_identity(location),
     )  # fmt: skip
 
 
@@ -276,7 +282,7 @@ def installed_set(session: nox.Session, location: Path | None = None) -> list[li
 def finish(session: nox.Session, prepared: Prepared, installed: list[list[str]]) -> None:
     """Stamp a successfully installed environment, unless someone replaced it meanwhile."""
     prepared.installed = installed
-    if _cfg_identity(prepared.location) != prepared.identity:
+    if folder_identity(prepared.location) != prepared.identity:
         msg = (
             f"{session.name}: the environment {prepared.location} was recreated by another "
             "process during the install; run again"

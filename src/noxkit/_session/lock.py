@@ -75,14 +75,16 @@ class LockInstall:
     environment: dict[str, str | None]
     """Overrides of the installer's environment (None: remove the variable)."""
 
-    def calls(self, requirements_file: Path) -> list[list[str]]:
-        """The installer arguments, in order; the pins are read from ``requirements_file``."""
-        out: list[list[str]] = []
-        if self.requirements:
-            out.append(["--require-hashes", "--no-deps", "-r", str(requirements_file)])
-        if self.project_args:
-            out.append(["--no-deps", *self.project_args])
-        return out
+    def pin_args(self, requirements_file: Path) -> list[str] | None:
+        """First call: the pins, read from ``requirements_file``; None when there are none."""
+        if not self.requirements:
+            return None
+        return ["--require-hashes", "--no-deps", "-r", str(requirements_file)]
+
+    @property
+    def project_install_args(self) -> list[str] | None:
+        """Second call: the project (no hash to verify for a local tree); None: none."""
+        return ["--no-deps", *self.project_args] if self.project_args else None
 
 
 def lock_install(plan: Plan, spec: InstallSpec) -> LockInstall | None:
@@ -204,14 +206,13 @@ def install_from_lock(
     with tempfile.TemporaryDirectory(prefix="noxkit-lock-") as tmp:
         requirements = Path(tmp) / "requirements.txt"
         requirements.write_text(planned.requirements, encoding="utf-8")
-        for args in planned.calls(requirements):
-            if args[0] == "--require-hashes":
-                _run_install(session, args, planned.environment, Path(tmp) / "install.log")
-            else:
-                # The project is built from the tree (or an sdist): offline, only its build
-                # backend can miss.
-                log = Path(tmp) / "project.log"
-                _run_install(session, args, planned.environment, log, miss=_BACKEND_MISS)
+        if (pins := planned.pin_args(requirements)) is not None:
+            _run_install(session, pins, planned.environment, Path(tmp) / "install.log")
+        if (project_args := planned.project_install_args) is not None:
+            # The project is built from the tree (or an sdist): offline, only its build
+            # backend can miss.
+            log = Path(tmp) / "project.log"
+            _run_install(session, project_args, planned.environment, log, miss=_BACKEND_MISS)
     session.log(f"installed from {_label(plan)} ({lock.digest}): {', '.join(spec.sessions)}")
 
 

@@ -39,7 +39,7 @@ from noxkit._formats.envs import compare, fingerprint, read_stamp, reuse_allowed
 from noxkit._formats.envs import stamp as write_stamp
 from noxkit._formats.prefill import Queued, envs_to_fill, made_this_run, run_token, write_marker
 from noxkit._session import noxapi
-from noxkit._session.envs import EnvLock, compile_bytecode
+from noxkit._session.envs import EnvLock, compile_bytecode, folder_identity
 from noxkit._session.lock import lock_install
 from noxkit._session.run import mark_preparing
 
@@ -60,7 +60,7 @@ class _Job:
     proc: subprocess.Popen[bytes] | None = None
     outcome: str = "running"
     identity: tuple[int, int] | None = None
-    """The identity of the folder this job filled and stamped (see ``_cfg_identity``)."""
+    """The identity of the folder this job filled and stamped (see ``folder_identity``)."""
     done: threading.Event = field(default_factory=threading.Event)
 
 
@@ -109,7 +109,7 @@ class Filler:
         with self.guard:
             if self.cancelled.is_set() or job.identity is None or not site:
                 return
-            if _cfg_identity(location) != job.identity:
+            if folder_identity(location) != job.identity:
                 return  # recreated since: not this fill's folder any more
             job.proc = subprocess.Popen(
                 [str(location / "bin" / "python"), "-c", _COMPILE, *map(str, site)],
@@ -154,7 +154,7 @@ class Filler:
         if self.cancelled.is_set():
             return "cancelled"
         venv.create()
-        identity = _cfg_identity(location)
+        identity = folder_identity(location)
         failed = self._install(job, location)
         if failed is not None:
             return failed
@@ -163,7 +163,7 @@ class Filler:
         with self.guard:
             if self.cancelled.is_set():
                 return "cancelled"
-            if _cfg_identity(location) != identity:
+            if folder_identity(location) != identity:
                 return "replaced"  # somebody recreated the folder during the install
             write_marker(location, self.token)
             write_stamp(location, fp, installed)
@@ -186,7 +186,8 @@ class Filler:
         with tempfile.TemporaryDirectory(prefix="noxkit-prefill-") as tmp:
             pins = Path(tmp) / "requirements.txt"
             pins.write_text(planned.requirements, encoding="utf-8")
-            for args in planned.calls(pins):
+            calls = (planned.pin_args(pins), planned.project_install_args)
+            for args in (a for a in calls if a is not None):
                 failed = self._call(job, location, args, planned.environment)
                 if failed is not None:
                     return failed
@@ -286,14 +287,6 @@ def compiles_ahead(plan: Plan, base: str) -> bool:
     already, ``never`` leaves Python's own behaviour alone.
     """
     return plan.config.settings.envs.compile_bytecode == "auto" and base in COMPILED_AHEAD
-
-
-def _cfg_identity(location: Path) -> tuple[int, int] | None:
-    try:
-        info = (location / "pyvenv.cfg").stat()
-    except OSError:
-        return None
-    return (info.st_ino, info.st_mtime_ns)
 
 
 _FILLER: ContextVar[Filler | None] = ContextVar("noxkit_prefill", default=None)
